@@ -1,0 +1,522 @@
+/**
+ * DynamoDB Local launcher for integration tests and the local server.
+ *
+ * The engine (DynamoDBLocal.jar + native libs) is taken from the npm package
+ * `amplify-dynamodb-simulator`, which vendors the official AWS build in `emulator/`.
+ * We only `npm pack` it (never install it), so it does not pollute package.json
+ * and is fetched once into `<repoRoot>/.local/dynamodb-local/`.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+
+const ENGINE_PACKAGE = 'amplify-dynamodb-simulator';
+const ENGINE_VERSION = '2.9.30';
+const JAR_NAME = 'DynamoDBLocal.jar';
+const NATIVE_LIB_DIR = 'DynamoDBLocal_lib';
+
+const READY_TIMEOUT_MS = 60_000;
+const READY_POLL_INTERVAL_MS = 200;
+const READY_PROBE_TIMEOUT_MS = 2_000;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_LINES_KEPT = 40;
+
+// A lock older than this is assumed abandoned even if we cannot tell whether its owner lives
+// (e.g. created on another host sharing the folder). A real download takes seconds, not minutes.
+const LOCK_STALE_MS = 10 * 60_000;
+// A lock dir without an owner file is normal for a few ms (mkdir, then write); after this it is junk.
+const LOCK_OWNERLESS_STALE_MS = 30_000;
+const LOCK_WAIT_TIMEOUT_MS = 5 * 60_000;
+const LOCK_POLL_INTERVAL_MS = 250;
+
+const START_ATTEMPTS_ON_PORT_RACE = 3;
+
+export interface DynamoDbLocalOptions {
+  /** Fixed port; by default a free one is picked. */
+  port?: number;
+  /** Persist data in this directory (shared DB file) instead of running in memory. */
+  dbPath?: string;
+}
+
+export interface DynamoDbLocalHandle {
+  endpoint: string;
+  port: number;
+  /** Terminates the engine (SIGTERM, then SIGKILL after 5 s); resolves once it has exited. */
+  stop: () => Promise<void>;
+}
+
+/** The one way to build a client against DynamoDB Local, so every caller agrees on region/credentials. */
+export function localClientConfig(endpoint: string): DynamoDBClientConfig {
+  return {
+    region: 'local',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine download / cache
+// ---------------------------------------------------------------------------------------------
+
+let enginePromise: Promise<string> | undefined;
+
+/** Returns the directory containing DynamoDBLocal.jar, downloading it on first use. */
+export function ensureEngine(): Promise<string> {
+  // Memoised so concurrent callers in one process share a single fetch; cross-process
+  // safety is handled by the lock + atomic rename inside fetchEngineOnce.
+  enginePromise ??= fetchEngineOnce().catch((error: unknown) => {
+    enginePromise = undefined; // let a later call retry, e.g. after the network comes back
+    throw error;
+  });
+  return enginePromise;
+}
+
+async function fetchEngineOnce(): Promise<string> {
+  const cacheDir = join(findRepoRoot(), '.local', 'dynamodb-local');
+  // The version is part of the folder name so bumping ENGINE_VERSION re-fetches automatically.
+  const engineDir = join(cacheDir, `${ENGINE_PACKAGE}-${ENGINE_VERSION}`);
+  if (isEngineDir(engineDir)) return engineDir;
+
+  await mkdir(cacheDir, { recursive: true });
+  const lockDir = join(cacheDir, '.lock');
+  await acquireLock(lockDir);
+  try {
+    // Another process may have finished the download while we waited for the lock.
+    if (isEngineDir(engineDir)) return engineDir;
+    await downloadEngineInto(cacheDir, engineDir);
+    return engineDir;
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
+function findRepoRoot(): string {
+  // Walk up rather than hard-coding '../..' so this still works if the file is bundled elsewhere.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No package.json found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+function isEngineDir(dir: string): boolean {
+  return existsSync(join(dir, JAR_NAME)) && existsSync(join(dir, NATIVE_LIB_DIR));
+}
+
+/**
+ * Packs + extracts into a private temp dir, then renames the emulator folder into place.
+ * The rename is atomic, so readers never see a half-extracted engine even if we crash mid-way
+ * or (after a stale-lock takeover) two processes download at once.
+ */
+async function downloadEngineInto(cacheDir: string, engineDir: string): Promise<void> {
+  const workDir = join(cacheDir, `tmp-${process.pid}-${randomUUID()}`);
+  await mkdir(workDir, { recursive: true });
+  try {
+    const tarball = await npmPack(workDir);
+    const extracted = await extractEmulator(tarball, workDir);
+    try {
+      await rename(extracted, engineDir);
+    } catch (error) {
+      // Someone else won the race with a complete copy: theirs is as good as ours.
+      if (!isEngineDir(engineDir)) throw error;
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function npmPack(destination: string): Promise<string> {
+  const spec = `${ENGINE_PACKAGE}@${ENGINE_VERSION}`;
+  const result = await runCommand('npm', ['pack', spec, '--pack-destination', destination], findRepoRoot());
+  if (result.spawnError || result.code !== 0) {
+    throw new Error(
+      `Could not download DynamoDB Local: \`npm pack ${spec}\` failed ` +
+        `(${result.spawnError ? `npm not runnable: ${result.spawnError.message}` : `exit code ${result.code}`}). ` +
+        'It needs npm on PATH and access to the npm registry (check proxy settings / .npmrc).\n' +
+        result.output,
+    );
+  }
+  const tarballs = (await readdir(destination)).filter((name) => name.endsWith('.tgz'));
+  if (tarballs.length !== 1) {
+    throw new Error(`npm pack ${spec} produced ${tarballs.length} tarballs in ${destination}; expected 1.`);
+  }
+  return join(destination, tarballs[0] as string);
+}
+
+/** Extracts only package/emulator/ (the package also carries unrelated JS we never need). */
+async function extractEmulator(tarball: string, workDir: string): Promise<string> {
+  const extractDir = join(workDir, 'x');
+  await mkdir(extractDir);
+  const result = await runCommand('tar', ['-xzf', tarball, '-C', extractDir, 'package/emulator'], workDir);
+  if (result.spawnError || result.code !== 0) {
+    throw new Error(
+      `Could not extract DynamoDB Local from ${tarball} ` +
+        `(${result.spawnError ? `tar not runnable: ${result.spawnError.message}; install GNU tar or bsdtar` : `tar exit code ${result.code}`}).\n` +
+        result.output,
+    );
+  }
+  const emulatorDir = join(extractDir, 'package', 'emulator');
+  if (!isEngineDir(emulatorDir)) {
+    throw new Error(
+      `${ENGINE_PACKAGE}@${ENGINE_VERSION} did not contain emulator/${JAR_NAME} and emulator/${NATIVE_LIB_DIR}; ` +
+        'the package layout changed — pick another version.',
+    );
+  }
+  return emulatorDir;
+}
+
+interface CommandResult {
+  code: number | null;
+  output: string;
+  spawnError?: Error;
+}
+
+function runCommand(command: string, args: string[], cwd: string): Promise<CommandResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = new OutputTail(OUTPUT_LINES_KEPT);
+    output.attach(child);
+    child.once('error', (spawnError) => resolvePromise({ code: null, output: output.text(), spawnError }));
+    child.once('close', (code) => resolvePromise({ code, output: output.text() }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-process lock: `mkdir` is atomic, so exactly one process creates the lock dir.
+// ---------------------------------------------------------------------------------------------
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  createdAt: number;
+}
+
+async function acquireLock(lockDir: string): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_TIMEOUT_MS;
+  for (;;) {
+    if (await tryCreateLock(lockDir)) return;
+    if (await isLockStale(lockDir)) {
+      await breakStaleLock(lockDir);
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${lockDir}; if no other test run is downloading, delete it.`);
+    }
+    await sleep(LOCK_POLL_INTERVAL_MS);
+  }
+}
+
+async function tryCreateLock(lockDir: string): Promise<boolean> {
+  try {
+    await mkdir(lockDir);
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'EEXIST') return false;
+    throw error;
+  }
+  const owner: LockOwner = { pid: process.pid, host: hostname(), createdAt: Date.now() };
+  await writeFile(join(lockDir, 'owner.json'), JSON.stringify(owner));
+  return true;
+}
+
+async function isLockStale(lockDir: string): Promise<boolean> {
+  const owner = await readLockOwner(lockDir);
+  if (owner === 'gone') return false; // released meanwhile; the next mkdir will tell
+  if (owner === 'unknown') {
+    const mtime = await stat(lockDir).then((s) => s.mtimeMs, () => Date.now());
+    return Date.now() - mtime > LOCK_OWNERLESS_STALE_MS;
+  }
+  if (Date.now() - owner.createdAt > LOCK_STALE_MS) return true;
+  // A crashed owner on this machine is detectable right away; no need to wait for the age limit.
+  return owner.host === hostname() && !isProcessAlive(owner.pid);
+}
+
+async function readLockOwner(lockDir: string): Promise<LockOwner | 'unknown' | 'gone'> {
+  if (!existsSync(lockDir)) return 'gone';
+  try {
+    return JSON.parse(await readFile(join(lockDir, 'owner.json'), 'utf8')) as LockOwner;
+  } catch {
+    return 'unknown'; // not written yet, or truncated by a crash mid-write
+  }
+}
+
+async function breakStaleLock(lockDir: string): Promise<void> {
+  // Rename, then delete: rename is atomic, so when two waiters both judge the lock stale only one
+  // of them removes it, instead of the slower one deleting a lock the faster one just re-created.
+  const graveyard = `${lockDir}.stale-${randomUUID()}`;
+  try {
+    await rename(lockDir, graveyard);
+  } catch {
+    return; // someone else broke (or released) it first
+  }
+  await rm(graveyard, { recursive: true, force: true });
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0 = existence check only
+    return true;
+  } catch (error) {
+    // EPERM means it exists but belongs to someone else.
+    return isErrnoException(error) && error.code === 'EPERM';
+  }
+}
+
+function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && 'code' in error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the engine
+// ---------------------------------------------------------------------------------------------
+
+export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocalHandle> {
+  const engineDir = await ensureEngine();
+  if (opts.dbPath) await mkdir(resolve(opts.dbPath), { recursive: true });
+
+  // With an auto-picked port another process can grab it between our probe and java's bind;
+  // retrying with a fresh port is cheaper than any cross-process port reservation scheme.
+  for (let attempt = 1; ; attempt++) {
+    const port = opts.port ?? (await findFreePort());
+    try {
+      return await launch(engineDir, port, opts.dbPath);
+    } catch (error) {
+      const canRetry = opts.port === undefined && attempt < START_ATTEMPTS_ON_PORT_RACE;
+      if (!(canRetry && error instanceof PortInUseError)) throw error;
+    }
+  }
+}
+
+class PortInUseError extends Error {}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    // No host: bind the wildcard address like java does, so a port taken on any interface is skipped.
+    server.listen(0, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function engineArgs(engineDir: string, port: number, dbPath: string | undefined): string[] {
+  // -sharedDb: one database regardless of the caller's region/access key, so tools configured
+  // differently (AWS CLI, NoSQL Workbench) see the same tables as our clients.
+  const storage = dbPath ? ['-sharedDb', '-dbPath', resolve(dbPath)] : ['-inMemory', '-sharedDb'];
+  return [
+    `-Djava.library.path=${join(engineDir, NATIVE_LIB_DIR)}`,
+    '-jar',
+    join(engineDir, JAR_NAME),
+    ...storage,
+    '-port',
+    String(port),
+    // DynamoDB Local >= 1.24 phones home by default; tests must not depend on or leak to the network.
+    '-disableTelemetry',
+  ];
+}
+
+function javaBinary(): string {
+  // Honour JAVA_HOME like other Java tooling does, so a machine with several JDKs picks the intended one.
+  const javaHome = process.env.JAVA_HOME;
+  if (javaHome) {
+    const candidate = join(javaHome, 'bin', process.platform === 'win32' ? 'java.exe' : 'java');
+    if (existsSync(candidate)) return candidate;
+  }
+  return 'java';
+}
+
+async function launch(engineDir: string, port: number, dbPath: string | undefined): Promise<DynamoDbLocalHandle> {
+  const child = spawn(javaBinary(), engineArgs(engineDir, port, dbPath), {
+    cwd: engineDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: false,
+  });
+  const output = new OutputTail(OUTPUT_LINES_KEPT);
+  output.attach(child);
+  const exited = watchExit(child);
+  trackChild(child);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = memoise(() => stopChild(child, exited));
+  // Aborted once the race is decided, so the poller does not keep probing a dead engine for 60 s.
+  const polling = new AbortController();
+  try {
+    await Promise.race([
+      waitUntilReady(endpoint, output, polling.signal),
+      exited.then((exit) => Promise.reject(earlyExitError(exit, output, port))),
+    ]);
+  } catch (error) {
+    await stop(); // never leave a half-started engine behind
+    throw error;
+  } finally {
+    polling.abort();
+  }
+  return { endpoint, port, stop };
+}
+
+interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  spawnError?: Error;
+}
+
+/** Resolves once the process is gone, whether it exited, was killed or never started. */
+function watchExit(child: ChildProcess): Promise<ExitInfo> {
+  return new Promise((resolveExit) => {
+    child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    // 'error' with no 'exit' happens when the binary is missing (ENOENT).
+    child.once('error', (spawnError) => resolveExit({ code: null, signal: null, spawnError }));
+  });
+}
+
+function earlyExitError(exit: ExitInfo, output: OutputTail, port: number): Error {
+  if (exit.spawnError) {
+    return new Error(
+      `Could not run java (${exit.spawnError.message}). DynamoDB Local needs a Java runtime, 17 recommended: ` +
+        'e.g. `apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`, or set JAVA_HOME.',
+    );
+  }
+  const text = output.text();
+  const message =
+    `DynamoDB Local exited before it was ready (code ${exit.code}, signal ${exit.signal}) on port ${port}.\n` +
+    `Last output:\n${text}`;
+  if (/BindException|Address already in use/i.test(text)) return new PortInUseError(message);
+  if (/UnsupportedClassVersionError/.test(text)) {
+    return new Error(`${message}\nThe installed java is too old: install Java 17 (e.g. openjdk-17-jre-headless).`);
+  }
+  return new Error(message);
+}
+
+async function waitUntilReady(endpoint: string, output: OutputTail, cancel: AbortSignal): Promise<void> {
+  // A real API call, not just a TCP connect: Jetty accepts connections before the DB layer is up.
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    while (!cancel.aborted) {
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }), {
+          abortSignal: AbortSignal.any([cancel, AbortSignal.timeout(READY_PROBE_TIMEOUT_MS)]),
+        });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `Timed out after ${READY_TIMEOUT_MS} ms waiting for DynamoDB Local at ${endpoint}: ${String(error)}\n` +
+              `Last output:\n${output.text()}`,
+          );
+        }
+      }
+      await sleep(READY_POLL_INTERVAL_MS, undefined, { signal: cancel }).catch(() => undefined);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<ExitInfo>): Promise<void> {
+  if (hasExited(child)) return void (await exited);
+  child.kill('SIGTERM');
+  // The JVM normally exits promptly on SIGTERM; SIGKILL covers a wedged shutdown hook.
+  const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(escalation);
+  }
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
+}
+
+function memoise<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
+}
+
+/** Keeps the last N lines of a child's stdout+stderr for error messages; also keeps the pipes drained. */
+class OutputTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly maxLines: number) {}
+
+  attach(child: ChildProcess): void {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.push(chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.push(chunk));
+  }
+
+  text(): string {
+    return [...this.lines, this.partial].filter(Boolean).join('\n');
+  }
+
+  private push(chunk: string): void {
+    const pieces = (this.partial + chunk).split(/\r?\n/);
+    this.partial = pieces.pop() ?? '';
+    this.lines.push(...pieces);
+    if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orphan prevention
+// ---------------------------------------------------------------------------------------------
+
+interface ChildRegistry {
+  children: Set<ChildProcess>;
+}
+
+// Shared through globalThis because test runners may load this module many times in one process
+// (vitest re-imports per test file); one registry means one set of process handlers, not N.
+const REGISTRY_KEY = Symbol.for('seller-badges.dynamodb-local.children');
+
+function childRegistry(): ChildRegistry {
+  const holder = globalThis as { [REGISTRY_KEY]?: ChildRegistry };
+  let registry = holder[REGISTRY_KEY];
+  if (!registry) {
+    registry = { children: new Set() };
+    holder[REGISTRY_KEY] = registry;
+    installExitHandlers(registry);
+  }
+  return registry;
+}
+
+function trackChild(child: ChildProcess): void {
+  const { children } = childRegistry();
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.once('error', () => children.delete(child));
+}
+
+function installExitHandlers(registry: ChildRegistry): void {
+  // 'exit' listeners must be synchronous: there is no event loop left to wait for java's exit.
+  // SIGKILL is safe even for -dbPath data: the engine stores it in SQLite, which is crash-safe.
+  const killAll = (): void => {
+    for (const child of registry.children) child.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = (): void => {
+      killAll();
+      process.off(signal, onSignal);
+      // Listening for a signal disables Node's default "terminate"; restore it unless someone
+      // else (e.g. the local server's graceful shutdown) has taken responsibility for it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
