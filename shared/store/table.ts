@@ -31,5 +31,14 @@ export const TABLE = {
   name: 'SellerBadges',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [{ name: 'byShard', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  indexes: [
+    {
+      name: 'byShard',
+      partitionKey: 'gsi1pk',
+      sortKey: 'gsi1sk',
+      // The run reads whole profiles from the index, so it needs no GetItem per shop; the per-month badge
+      // attributes are left out, so evaluations never write to the index.
+      nonKeyAttributes: ['shopId', 'market', 'name', 'onboardedAt', 'certifications'],
+    },
+  ],
 } as const;

@@ -1,0 +1,21 @@
+/** Operators: evaluation runs, revocations, and the OpenAPI document. */
+import { notFound } from '../../shared/errors';
+import { API } from '../../shared/http/api';
+import { httpHandler, route } from '../../shared/http/middleware';
+import { openApiDocument } from '../../shared/http/openapi';
+import { services } from '../../shared/runtime';
+import { revokeNow } from '../../shared/usecases/eligibility';
+import { runView, startRun } from '../../shared/usecases/evaluation';
+
+services();
+
+export const handler = httpHandler([
+  route(API.startRun, async ({ body }) => ({ body: { runId: (await startRun(services(), body)).runId } })),
+  route(API.getRun, async ({ path }) => {
+    const run = await services().runs.get(path.runId);
+    if (!run) throw notFound(`no evaluation run ${path.runId}`);
+    return { body: runView(run) };
+  }),
+  route(API.revoke, async ({ path, body }) => ({ body: await revokeNow(services(), path.shopId, body.reason) })),
+  route(API.openapi, async () => ({ body: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } })),
+]);

@@ -1,0 +1,41 @@
+/** Public badge lookups for storefronts: one shop, or up to 100 in one BatchGetItem. */
+import { MARKET_CODES } from '../../shared/domain/calendar';
+import { badRequest } from '../../shared/errors';
+import { cachedReply } from '../../shared/http/caching';
+import { API } from '../../shared/http/api';
+import { httpHandler, route } from '../../shared/http/middleware';
+import { SHOP_ID_RE } from '../../shared/http/schemas';
+import { services } from '../../shared/runtime';
+import { lookupBadges, maxAgeSeconds } from '../../shared/usecases/lookup';
+
+services();
+
+function parseShopIds(list: string): string[] {
+  const ids = list.split(',');
+  const bad = ids.filter((id) => !SHOP_ID_RE.test(id));
+  if (bad.length > 0) {
+    throw badRequest(
+      `shopIds has malformed ids: ${bad.map((b) => JSON.stringify(b)).join(', ')}; each must be 1-64 characters of A-Z a-z 0-9 . _ -`,
+      bad.map((id) => ({ path: 'query.shopIds', message: 'malformed shop id', shopId: id })),
+    );
+  }
+  const unique = [...new Set(ids)];
+  if (unique.length > 100) throw badRequest(`shopIds has ${unique.length} ids; send 1 to 100`, [{ path: 'query.shopIds', message: 'more than 100 ids' }]);
+  return unique;
+}
+
+export const handler = httpHandler([
+  route(API.badge, async ({ path, query, event }) => {
+      const now = services().clock();
+      const { badges, markets } = await lookupBadges(services(), [path.shopId], query.at ? new Date(query.at) : now, now);
+      const badge = badges.get(path.shopId) ?? null;
+      return cachedReply(event, { shopId: path.shopId, badge }, maxAgeSeconds(now, markets.size ? markets : MARKET_CODES, [badge]));
+  }),
+  route(API.badges, async ({ query, event }) => {
+      const ids = parseShopIds(query.shopIds);
+      const now = services().clock();
+      const { badges, markets } = await lookupBadges(services(), ids, query.at ? new Date(query.at) : now, now);
+      const body = { badges: Object.fromEntries(ids.map((id) => [id, badges.get(id) ?? null])) };
+      return cachedReply(event, body, maxAgeSeconds(now, markets.size ? markets : MARKET_CODES, badges.values()));
+  }),
+]);

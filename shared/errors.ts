@@ -1,0 +1,43 @@
+/**
+ * The one error type. Use cases throw these; the HTTP layer maps them once to the contract's
+ * `{ error: { code, message, details } }` (shared/http/errors.ts).
+ */
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'too_large' | 'conflict' | 'internal';
+
+export const STATUS_OF: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_large: 413,
+  conflict: 409,
+  internal: 500,
+};
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return STATUS_OF[this.code];
+  }
+}
+
+export const badRequest = (message: string, details: ErrorDetail[] = []) => new AppError('bad_request', message, details);
+export const notFound = (message: string) => new AppError('not_found', message);
+export const conflict = (message: string, details: ErrorDetail[] = []) => new AppError('conflict', message, details);
+export const unauthorized = (message: string) => new AppError('unauthorized', message);
+export const forbidden = (message: string) => new AppError('forbidden', message);
+export const tooLarge = (message: string) => new AppError('too_large', message);

@@ -1,0 +1,36 @@
+/**
+ * Every route of the contract, with who may call it and the schemas that validate it. Handlers attach
+ * their use case to these; /openapi.json is generated from the same entries.
+ */
+import type { z } from 'zod';
+import type { Access } from './middleware';
+import * as s from './schemas';
+
+export interface RouteDef {
+  method: 'GET' | 'PUT' | 'POST';
+  path: string;
+  access: Access;
+  summary: string;
+  status: number;
+  pathSchema?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+const def = <D extends RouteDef>(d: D) => d;
+
+export const API = {
+  badge: def({ method: 'GET', path: '/v1/shops/{shopId}/badge', access: 'public', status: 200, summary: 'The badge a shop shows at an instant (default now)', pathSchema: s.shopPath, query: s.badgeQuery }),
+  badges: def({ method: 'GET', path: '/v1/badges', access: 'public', status: 200, summary: 'Badges of 1 to 100 shops at once', query: s.batchQuery }),
+  putShop: def({ method: 'PUT', path: '/v1/shops/{shopId}', access: 'operator', status: 200, summary: 'Create or replace a shop profile', pathSchema: s.shopPath, body: s.profileBody }),
+  metrics: def({ method: 'POST', path: '/v1/metrics', access: 'operator', status: 200, summary: 'Ingest 1 to 1000 daily records (partial acceptance)', body: s.metricsBody }),
+  eligibility: def({ method: 'GET', path: '/v1/shops/{shopId}/eligibility', access: 'seller', status: 200, summary: 'A badge month criterion by criterion', pathSchema: s.shopPath, query: s.eligibilityQuery }),
+  history: def({ method: 'GET', path: '/v1/shops/{shopId}/history', access: 'seller', status: 200, summary: 'Badge months, newest first', pathSchema: s.shopPath, query: s.historyQuery }),
+  projection: def({ method: 'GET', path: '/v1/shops/{shopId}/projection', access: 'seller', status: 200, summary: 'The open period evaluated on the days so far', pathSchema: s.shopPath, query: s.emptyQuery }),
+  startRun: def({ method: 'POST', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
+  getRun: def({ method: 'GET', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
+  revoke: def({ method: 'POST', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
+  openapi: def({ method: 'GET', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
+} as const;
+
+export const routeKey = (d: RouteDef) => `${d.method} ${d.path}`;

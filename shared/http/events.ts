@@ -1,0 +1,19 @@
+/** Schemas of the non-HTTP events: scheduler inputs and segment messages. */
+import { z } from 'zod';
+import { SHARDS_PER_MARKET } from '../store/table';
+import { badgeMonth, market } from './schemas';
+
+export const scheduledMarketEvent = z.object({
+  market,
+  /** `<aws.scheduler.scheduled-time>`: the month is taken from the scheduled instant, not the clock. */
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const segmentMessage = z.strictObject({
+  runId: z.string().min(1),
+  month: badgeMonth,
+  market,
+  shard: z.int().min(0).max(SHARDS_PER_MARKET - 1),
+  runOrder: z.string().min(1),
+  dryRun: z.boolean(),
+});

@@ -1,0 +1,171 @@
+/**
+ * Month evaluation records (one per shop and badge month) and their compact copy on the profile that the
+ * lookup reads. Writes are idempotent and ordered: a record carries the `runOrder` of the run that wrote
+ * it, and a conditional write lets an older run never overwrite a newer one's result. A revocation is an
+ * attribute no evaluation write touches, so it stays across reruns.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { addMonths, type BadgeMonth, type Market } from '../domain/calendar';
+import type { AwardedBadge, ProgramResult } from '../domain/evaluate';
+import { badgeAttr, monthSk, PROFILE_SK, revocationAttr, shopPk } from './keys';
+import type { MonthBadge, Revocation } from './shops';
+
+export interface MonthRecord {
+  shopId: string;
+  market: Market;
+  month: BadgeMonth;
+  badge: AwardedBadge | null;
+  programs: ProgramResult[];
+  evaluatedAt: string;
+  runId: string;
+  revocation: Revocation | null;
+}
+
+export type WriteOutcome = 'written' | 'superseded';
+
+/** Months of compact badges kept on the profile behind the one being written; older ones are pruned. */
+const PROFILE_MONTHS_KEPT = 3;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+function encodeResult(badge: AwardedBadge | null, programs: ProgramResult[]): Uint8Array {
+  // Deflated JSON: a month record fits in one 1 KB write unit instead of four (docs/scale.md).
+  return deflateRawSync(JSON.stringify({ badge, programs }));
+}
+
+function decodeRecord(item: Record<string, unknown>): MonthRecord {
+  const { badge, programs } = JSON.parse(inflateRawSync(item.result as Uint8Array).toString('utf8')) as {
+    badge: AwardedBadge | null;
+    programs: ProgramResult[];
+  };
+  return {
+    shopId: item.shopId as string,
+    market: item.market as Market,
+    month: item.month as BadgeMonth,
+    badge,
+    programs,
+    evaluatedAt: item.evaluatedAt as string,
+    runId: item.runId as string,
+    revocation: (item.revocation as Revocation | undefined) ?? null,
+  };
+}
+
+export function compactBadge(badge: AwardedBadge | null, runOrder: string): MonthBadge {
+  if (!badge) return { program: null, runOrder };
+  return { program: badge.program, label: badge.label, ...(badge.benefits ? { benefits: badge.benefits } : {}), runOrder };
+}
+
+export class BadgeRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Writes a month's evaluation and its compact copy on the profile, unless a newer run already did. */
+  async putMonth(record: Omit<MonthRecord, 'revocation'>, runOrder: string): Promise<WriteOutcome> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: shopPk(record.shopId), sk: monthSk(record.month) },
+          UpdateExpression:
+            'SET shopId = :id, market = :m, #month = :month, outcome = :out, #result = :r, evaluatedAt = :at, runId = :run, runOrder = :o',
+          ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
+          ExpressionAttributeNames: { '#month': 'month', '#result': 'result' },
+          ExpressionAttributeValues: {
+            ':id': record.shopId,
+            ':m': record.market,
+            ':month': record.month,
+            ':out': record.badge ? 'awarded' : 'not-eligible',
+            ':r': encodeResult(record.badge, record.programs),
+            ':at': record.evaluatedAt,
+            ':run': record.runId,
+            ':o': runOrder,
+          },
+        }),
+      );
+      const names: Record<string, string> = { '#b': badgeAttr(record.month) };
+      const removes: string[] = [];
+      for (let back = PROFILE_MONTHS_KEPT; back < PROFILE_MONTHS_KEPT + 3; back++) {
+        const old = addMonths(record.month, -back);
+        names[`#ob${back}`] = badgeAttr(old);
+        names[`#or${back}`] = revocationAttr(old);
+        removes.push(`#ob${back}`, `#or${back}`);
+      }
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: shopPk(record.shopId), sk: PROFILE_SK },
+          UpdateExpression: `SET #b = :b REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#b) OR #b.runOrder <= :o)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':b': compactBadge(record.badge, runOrder), ':o': runOrder },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'superseded';
+      throw error;
+    }
+  }
+
+  async getMonth(shopId: string, month: BadgeMonth, consistent = false): Promise<MonthRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: shopPk(shopId), sk: monthSk(month) }, ConsistentRead: consistent }),
+    );
+    return out.Item ? decodeRecord(out.Item) : null;
+  }
+
+  /** Month records from `from` to `to` (both included), newest first. */
+  async months(shopId: string, from: BadgeMonth, to: BadgeMonth): Promise<MonthRecord[]> {
+    const records: MonthRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': shopPk(shopId), ':a': monthSk(from), ':b': monthSk(to) },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) records.push(decodeRecord(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  /**
+   * Revokes a month's badge: idempotent (a second revocation keeps the first one's time and reason).
+   * The month record first, then the profile copy the lookup reads; a retry after a crash completes both.
+   */
+  async revoke(shopId: string, month: BadgeMonth, revocation: Revocation): Promise<Revocation> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: shopPk(shopId), sk: monthSk(month) },
+        UpdateExpression: 'SET revocation = if_not_exists(revocation, :r)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':r': revocation },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const kept = (out.Attributes?.revocation as Revocation | undefined) ?? revocation;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: shopPk(shopId), sk: PROFILE_SK },
+        UpdateExpression: 'SET #r = if_not_exists(#r, :r)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#r': revocationAttr(month) },
+        ExpressionAttributeValues: { ':r': kept },
+      }),
+    );
+    return kept;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Batch calls that lose nothing: BatchWriteItem and BatchGetItem hand back UnprocessedItems/Keys under
+ * throttling, which are retried with exponential backoff and full jitter (AWS Architecture Blog,
+ * "Exponential Backoff And Jitter") until done or the attempts run out.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+type WriteRequest = NonNullable<NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]>[number];
+type Item = Record<string, unknown>;
+type Key = Record<string, unknown>;
+
+export interface RetryOptions {
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+const DEFAULTS = { attempts: 10, baseDelayMs: 25, maxDelayMs: 2_000 };
+
+export class UnprocessedError extends Error {
+  constructor(what: string, left: number) {
+    super(`${left} ${what} still unprocessed after retries`);
+    this.name = 'UnprocessedError';
+  }
+}
+
+export function backoffDelay(attempt: number, options: RetryOptions = {}): number {
+  const base = options.baseDelayMs ?? DEFAULTS.baseDelayMs;
+  const cap = options.maxDelayMs ?? DEFAULTS.maxDelayMs;
+  return Math.random() * Math.min(cap, base * 2 ** attempt);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Splits into chunks of `size` (DynamoDB: 25 writes or 100 keys per batch call). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Writes every request (puts or deletes) of one table, 25 per call, retrying unprocessed ones. */
+export async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[], options: RetryOptions = {}) {
+  const attempts = options.attempts ?? DEFAULTS.attempts;
+  await Promise.all(
+    chunks(requests, 25).map(async (chunk) => {
+      let pending: WriteRequest[] = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= attempts) throw new UnprocessedError('writes', pending.length);
+        if (attempt > 0) await pause(backoffDelay(attempt, options));
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+      }
+    }),
+  );
+}
+
+/** Reads every key of one table, 100 per call in parallel, retrying unprocessed keys. Order is not kept. */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: Key[],
+  projection?: { expression: string; names: Record<string, string> },
+  options: RetryOptions = {},
+): Promise<Item[]> {
+  const attempts = options.attempts ?? DEFAULTS.attempts;
+  const results = await Promise.all(
+    chunks(keys, 100).map(async (chunk) => {
+      const items: Item[] = [];
+      let pending: Key[] = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= attempts) throw new UnprocessedError('keys', pending.length);
+        if (attempt > 0) await pause(backoffDelay(attempt, options));
+        const out = await doc.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: {
+                Keys: pending,
+                ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+              },
+            },
+          }),
+        );
+        items.push(...((out.Responses?.[table] ?? []) as Item[]));
+        pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+      }
+      return items;
+    }),
+  );
+  return results.flat();
+}

@@ -1,0 +1,61 @@
+/** What the use cases are given: repositories over one DocumentClient, the catalog, a queue and a clock. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BadgeMonth, Market } from '../domain/calendar';
+import { RulesCache, type Catalog } from '../domain/rules';
+import { loadCatalog } from '../programs';
+import { BadgeRepository } from '../store/badges';
+import { MetricsRepository } from '../store/metrics';
+import { RunRepository } from '../store/runs';
+import { ShopRepository } from '../store/shops';
+import type { RetryOptions } from '../store/retry';
+
+/** One segment of a run: the shops of one market shard. The body of one SQS message. */
+export interface SegmentMessage {
+  runId: string;
+  month: BadgeMonth;
+  market: Market;
+  shard: number;
+  /** `startedAt#runId`: orders runs so that an older run never overwrites a newer one's records. */
+  runOrder: string;
+  dryRun: boolean;
+}
+
+export interface SegmentQueue {
+  send(messages: SegmentMessage[]): Promise<void>;
+}
+
+export interface Services {
+  shops: ShopRepository;
+  metrics: MetricsRepository;
+  badges: BadgeRepository;
+  runs: RunRepository;
+  catalog: Catalog;
+  rules: RulesCache;
+  queue: SegmentQueue;
+  clock: () => Date;
+}
+
+export function createServices(opts: {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  queue?: SegmentQueue;
+  clock?: () => Date;
+  catalog?: Catalog;
+  retry?: RetryOptions;
+}): Services {
+  const catalog = opts.catalog ?? loadCatalog();
+  return {
+    shops: new ShopRepository(opts.doc, opts.table),
+    metrics: new MetricsRepository(opts.doc, opts.table, opts.retry),
+    badges: new BadgeRepository(opts.doc, opts.table),
+    runs: new RunRepository(opts.doc, opts.table),
+    catalog,
+    rules: new RulesCache(catalog),
+    queue: opts.queue ?? {
+      send: async () => {
+        throw new Error('this function has no segment queue');
+      },
+    },
+    clock: opts.clock ?? (() => new Date()),
+  };
+}

@@ -1,0 +1,252 @@
+import { describe, it, expect } from 'vitest';
+import type { z } from 'zod';
+import { CATALOG, CatalogError, loadCatalog } from '../../shared/programs';
+import type { catalogSchema } from '../../shared/programs/schema';
+import { compileRules } from '../../shared/domain/rules';
+import { evaluateShop } from '../../shared/domain/evaluate';
+import { passingMetrics, shop } from './shop-fixtures';
+
+type CatalogInput = z.input<typeof catalogSchema>;
+type ProgramInput = CatalogInput['programs'][number];
+type CriterionInput = ProgramInput['criteria'][number];
+
+function programIndex(catalog: CatalogInput, id: string): number {
+  const i = catalog.programs.findIndex((p) => p.id === id);
+  if (i < 0) throw new Error(`no program ${id} in the catalog`);
+  return i;
+}
+
+function programOf(catalog: CatalogInput, id: string): ProgramInput {
+  return catalog.programs[programIndex(catalog, id)] as ProgramInput;
+}
+
+function criterionIndex(program: ProgramInput, id: string): number {
+  const j = program.criteria.findIndex((c) => c.id === id);
+  if (j < 0) throw new Error(`no criterion ${id} in ${program.id}`);
+  return j;
+}
+
+function criterionOf(program: ProgramInput, id: string): CriterionInput {
+  return program.criteria[criterionIndex(program, id)] as CriterionInput;
+}
+
+/** The CatalogError that loading `definition` throws (fails the test when it loads). */
+function catalogErrorOf(definition: unknown): CatalogError {
+  try {
+    loadCatalog(definition);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CatalogError);
+    return error as CatalogError;
+  }
+  throw new Error('the broken catalog loaded without an error');
+}
+
+describe('the shipped catalog', () => {
+  it('loads and validates', () => {
+    const catalog = loadCatalog();
+    expect(catalog.programs.map((p) => p.id).sort()).toEqual(
+      ['authorized-seller', 'gold-star', 'mall', 'official-shop', 'silver-star', 'star-shop', 'top-brand', 'top-choice', 'top-program'].sort(),
+    );
+  });
+
+  it('precedence is mall > official-shop > top-program > authorized-seller > top-brand > top-choice > gold-star > silver-star > star-shop', () => {
+    expect(loadCatalog().precedence).toEqual([
+      'mall',
+      'official-shop',
+      'top-program',
+      'authorized-seller',
+      'top-brand',
+      'top-choice',
+      'gold-star',
+      'silver-star',
+      'star-shop',
+    ]);
+  });
+
+  it('Mall and TopChoice run in TH, MY, VN, PH, SG and ID; every other program only in the US; GB has none', () => {
+    const catalog = loadCatalog();
+    const marketsOf = (id: string) => [...(catalog.programs.find((p) => p.id === id)?.markets ?? [])].sort();
+    expect(marketsOf('mall')).toEqual(['ID', 'MY', 'PH', 'SG', 'TH', 'VN']);
+    expect(marketsOf('top-choice')).toEqual(['ID', 'MY', 'PH', 'SG', 'TH', 'VN']);
+    for (const id of ['star-shop', 'gold-star', 'silver-star', 'official-shop', 'authorized-seller', 'top-brand', 'top-program']) {
+      expect(marketsOf(id), id).toEqual(['US']);
+    }
+    expect(catalog.programs.filter((p) => p.markets.includes('GB'))).toEqual([]);
+  });
+
+  it('TopChoice is version 2024-09-27 and excludes Mall shops', () => {
+    const topChoice = loadCatalog().programs.find((p) => p.id === 'top-choice');
+    expect(topChoice?.version).toBe('2024-09-27');
+    expect(topChoice?.excludedBy).toEqual(['mall']);
+  });
+
+  it('loading does not depend on the caller: two loads give equal catalogs', () => {
+    expect(JSON.stringify(loadCatalog())).toBe(JSON.stringify(loadCatalog(structuredClone(CATALOG))));
+  });
+});
+
+describe('a broken definition fails to load with CatalogError naming the path', () => {
+  it('a per-market threshold missing one of the program markets: programs.<i>.criteria.<j>.threshold, no threshold for market PH', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'top-choice');
+    const program = programOf(broken, 'top-choice');
+    const j = criterionIndex(program, 'negative-review-rate');
+    const criterion = criterionOf(program, 'negative-review-rate');
+    if (!('threshold' in criterion) || typeof criterion.threshold !== 'object') throw new Error('negative-review-rate has per-market thresholds');
+    delete criterion.threshold.PH;
+
+    const error = catalogErrorOf(broken);
+    expect(error.issues).toEqual([{ path: `programs.${i}.criteria.${j}.threshold`, message: 'no threshold for market PH' }]);
+    expect(error.message).toContain(`programs.${i}.criteria.${j}.threshold: no threshold for market PH`);
+  });
+
+  it('a missing market threshold inside an either/or criterion names the alternative', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'top-choice');
+    const program = programOf(broken, 'top-choice');
+    const j = criterionIndex(program, 'volume');
+    const volume = criterionOf(program, 'volume');
+    if (!('anyOf' in volume)) throw new Error('volume is an either/or criterion');
+    const gmv = volume.anyOf[1];
+    if (!gmv || typeof gmv.threshold !== 'object') throw new Error('volume gmv has per-market thresholds');
+    delete gmv.threshold.SG;
+
+    expect(catalogErrorOf(broken).issues).toEqual([{ path: `programs.${i}.criteria.${j}.anyOf.1.threshold`, message: 'no threshold for market SG' }]);
+  });
+
+  it('an unknown metric (a typo) names the criterion field', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'top-choice');
+    const program = programOf(broken, 'top-choice');
+    const j = criterionIndex(program, 'late-dispatch-rate');
+    Object.assign(criterionOf(program, 'late-dispatch-rate'), { metric: 'lateDispachRate' });
+
+    const error = catalogErrorOf(broken);
+    expect(error.issues.map((issue) => issue.path)).toEqual([`programs.${i}.criteria.${j}.metric`]);
+    expect(error.message).toContain(`programs.${i}.criteria.${j}.metric`);
+  });
+
+  it('an unknown metric inside an either/or alternative names the alternative', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'top-choice');
+    const program = programOf(broken, 'top-choice');
+    const j = criterionIndex(program, 'volume');
+    const volume = criterionOf(program, 'volume');
+    if (!('anyOf' in volume) || !volume.anyOf[1]) throw new Error('volume is an either/or criterion');
+    Object.assign(volume.anyOf[1], { metric: 'sales' });
+
+    expect(catalogErrorOf(broken).issues.map((issue) => issue.path)).toEqual([`programs.${i}.criteria.${j}.anyOf.1.metric`]);
+  });
+
+  it('a per-market threshold of the wrong type names the market', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'top-choice');
+    const program = programOf(broken, 'top-choice');
+    const j = criterionIndex(program, 'shop-rating');
+    const rating = criterionOf(program, 'shop-rating');
+    if (!('threshold' in rating) || typeof rating.threshold !== 'object') throw new Error('shop-rating has per-market thresholds');
+    Object.assign(rating.threshold, { PH: [4.0] });
+
+    expect(catalogErrorOf(broken).issues.map((issue) => issue.path)).toEqual([`programs.${i}.criteria.${j}.threshold.PH`]);
+  });
+
+  it('an unknown field on a program names the program and the key', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'gold-star');
+    Object.assign(programOf(broken, 'gold-star'), { colour: 'gold' });
+
+    const error = catalogErrorOf(broken);
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.path).toBe(`programs.${i}`);
+    expect(error.issues[0]?.message).toContain('colour');
+  });
+
+  it('an unknown field on a criterion names the criterion and the key', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'star-shop');
+    const program = programOf(broken, 'star-shop');
+    const j = criterionIndex(program, 'completed-orders');
+    Object.assign(criterionOf(program, 'completed-orders'), { tresholds: 100 });
+
+    const error = catalogErrorOf(broken);
+    expect(error.issues.map((issue) => issue.path)).toEqual([`programs.${i}.criteria.${j}`]);
+    expect(error.message).toContain('tresholds');
+  });
+
+  it('a duplicate program id names the second one', () => {
+    const broken = structuredClone(CATALOG);
+    const i = programIndex(broken, 'top-choice');
+    broken.programs.push(structuredClone(programOf(broken, 'top-choice')));
+
+    const error = catalogErrorOf(broken);
+    expect(error.issues).toEqual([{ path: `programs.${broken.programs.length - 1}.id`, message: 'duplicate program id top-choice' }]);
+    expect(i).toBeLessThan(broken.programs.length - 1);
+  });
+
+  it('precedence naming an unknown program names its position', () => {
+    const broken = structuredClone(CATALOG);
+    broken.precedence.push('platinum-star');
+
+    expect(catalogErrorOf(broken).issues).toEqual([{ path: `precedence.${broken.precedence.length - 1}`, message: 'unknown program platinum-star' }]);
+  });
+
+  it('a program missing from precedence is an error too (it could never win)', () => {
+    const broken = structuredClone(CATALOG);
+    broken.precedence = broken.precedence.filter((id) => id !== 'star-shop');
+
+    expect(catalogErrorOf(broken).issues).toEqual([{ path: 'precedence', message: 'program star-shop has no place in precedence' }]);
+  });
+
+  it('an unknown market and an impossible effective month are errors', () => {
+    const badMarket = structuredClone(CATALOG);
+    Object.assign(programOf(badMarket, 'mall'), { markets: ['TH', 'XX'] });
+    expect(catalogErrorOf(badMarket).issues.map((issue) => issue.path)).toEqual([`programs.${programIndex(badMarket, 'mall')}.markets.1`]);
+
+    const badMonth = structuredClone(CATALOG);
+    Object.assign(programOf(badMonth, 'star-shop'), { effective: { to: '2025-13' } });
+    expect(catalogErrorOf(badMonth).issues.map((issue) => issue.path)).toEqual([`programs.${programIndex(badMonth, 'star-shop')}.effective.to`]);
+  });
+
+  it('the error lists every problem at once', () => {
+    const broken = structuredClone(CATALOG);
+    broken.precedence.push('platinum-star');
+    Object.assign(programOf(broken, 'gold-star'), { colour: 'gold' });
+    expect(catalogErrorOf(broken).issues.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('adding a market to a program is one data edit', () => {
+  it('TopChoice in GB: add GB to the markets and its per-market thresholds, and a GB shop is evaluated for it', () => {
+    const definition = structuredClone(CATALOG);
+    const topChoice = programOf(definition, 'top-choice');
+    topChoice.markets.push('GB');
+    for (const criterion of topChoice.criteria) {
+      const conditions = 'anyOf' in criterion ? criterion.anyOf : [criterion];
+      for (const condition of conditions) {
+        if (typeof condition.threshold !== 'object') continue;
+        condition.threshold.GB = condition.metric === 'gmv' ? 500_000 : (condition.threshold.MY as number);
+      }
+    }
+    const catalog = loadCatalog(definition);
+
+    const rules = compileRules(catalog, 'GB', '2026-11');
+    expect(rules.programs.map((p) => p.id)).toEqual(['top-choice']);
+    expect(rules.programs[0]?.criteria[0]?.label).toBe('150 completed orders or GBP5,000 sales');
+
+    const qualifying = evaluateShop(shop('GB'), { metrics: passingMetrics() }, rules);
+    expect(qualifying.badge).toEqual({ program: 'top-choice', label: 'TopChoice' });
+    const failing = evaluateShop(shop('GB'), { metrics: passingMetrics({ shopRating: 4.2 }) }, rules);
+    expect(failing.badge).toBeNull();
+
+    // The shipped catalog is untouched: GB still has no programs.
+    expect(compileRules(loadCatalog(), 'GB', '2026-11').programs).toEqual([]);
+  });
+
+  it('adding a market without its per-market thresholds is refused at load time', () => {
+    const definition = structuredClone(CATALOG);
+    programOf(definition, 'top-choice').markets.push('GB');
+    const issues = catalogErrorOf(definition).issues;
+    expect(issues.length).toBeGreaterThan(0);
+    for (const issue of issues) expect(issue.message).toBe('no threshold for market GB');
+  });
+});
