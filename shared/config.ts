@@ -2,7 +2,7 @@
  * Environment, read once and validated at start-up: a function with a missing or malformed setting fails
  * on its first (cold) start with a message naming the variable, not on some later request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const schema = z.object({
   TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the DynamoDB table'),

@@ -1,5 +1,5 @@
 /** Schemas of the non-HTTP events: scheduler inputs and segment messages. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SHARDS_PER_MARKET } from '../store/table';
 import { badgeMonth, market } from './schemas';
 

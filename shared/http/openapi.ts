@@ -1,5 +1,5 @@
 /** /openapi.json, generated from the route table and the very schemas that validate requests. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { API, type RouteDef } from './api';
 
 const errorSchema = {

@@ -1,7 +1,7 @@
 /**
  * Request schemas (zod at the edge): they validate requests, type the code, and feed /openapi.json.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isBadgeMonth, isLocalDate, MARKET_CODES, type Market } from '../domain/calendar';
 import { COUNTERS, SHOP_STATUSES } from '../domain/metrics';
 import { CERTIFICATION_TYPES } from '../domain/rules';

@@ -2,7 +2,7 @@
  * The program catalog's shape, validated with zod when loaded: a broken definition fails at start-up with
  * the path of the error, before any shop is evaluated with it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MARKET_CODES, isBadgeMonth, isLocalDate, type Market } from '../domain/calendar';
 import { METRIC_NAMES, SHOP_STATUSES, COUNTERS, GAUGES, PEAKS } from '../domain/metrics';
 import { CERTIFICATION_TYPES, OPERATORS } from '../domain/rules';

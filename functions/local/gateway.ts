@@ -1,0 +1,178 @@
+/**
+ * The local HTTP gateway: what API Gateway's HTTP API does in AWS, on one machine. It verifies bearer
+ * JWTs against the local key pair, turns each request into an HTTP API payload v2 event, and calls the
+ * very handlers that are deployed.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { JWTPayload } from 'jose';
+import { API, routeKey, type RouteDef } from '../../shared/http/api';
+import { CORS_HEADERS, errorBody } from '../../shared/http/response';
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Which deployed function serves which route (the same split as infra/). */
+export const FUNCTION_OF_ROUTE: Record<keyof typeof API, 'lookup' | 'seller' | 'ingest' | 'admin'> = {
+  badge: 'lookup',
+  badges: 'lookup',
+  eligibility: 'seller',
+  history: 'seller',
+  projection: 'seller',
+  putShop: 'ingest',
+  metrics: 'ingest',
+  startRun: 'admin',
+  getRun: 'admin',
+  revoke: 'admin',
+  openapi: 'admin',
+};
+
+/** Larger bodies never reach a function (API Gateway and Lambda cap payloads too). */
+const GATEWAY_BODY_LIMIT = 6 * 1024 * 1024;
+
+interface CompiledRoute {
+  def: RouteDef;
+  pattern: RegExp;
+  params: string[];
+  handler: HttpLambda;
+}
+
+export interface GatewayOptions {
+  handlers: Record<'lookup' | 'seller' | 'ingest' | 'admin', HttpLambda>;
+  verify: (authorization: string | undefined) => Promise<JWTPayload | null>;
+  isReady?: () => boolean;
+}
+
+function compile(handlers: GatewayOptions['handlers']): CompiledRoute[] {
+  return (Object.keys(API) as (keyof typeof API)[]).map((name) => {
+    const def: RouteDef = API[name];
+    const params: string[] = [];
+    const pattern = new RegExp(
+      `^${def.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, p: string) => {
+        params.push(p);
+        return '([^/]+)';
+      })}$`,
+    );
+    return { def, pattern, params, handler: handlers[FUNCTION_OF_ROUTE[name]] };
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string | number | boolean>, body?: string) {
+  res.writeHead(status, headers as Record<string, string>);
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, status: number, code: Parameters<typeof errorBody>[0], message: string) {
+  send(res, status, { 'content-type': 'application/json', ...CORS_HEADERS }, JSON.stringify(errorBody(code, message)));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_BODY_LIMIT) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function lambdaContext(name: string, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `seller-badges-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:seller-badges-${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/seller-badges-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const routes = compile(options.handlers);
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (url.pathname === '/health' && method === 'GET') {
+        const ready = options.isReady?.() ?? true;
+        return send(res, ready ? 200 : 503, { 'content-type': 'application/json' }, JSON.stringify({ status: ready ? 'ok' : 'starting' }));
+      }
+      if (method === 'OPTIONS') {
+        return send(res, 204, {
+          ...CORS_HEADERS,
+          'access-control-allow-methods': 'GET, PUT, POST, OPTIONS',
+          'access-control-allow-headers': 'authorization, content-type, if-none-match',
+          'access-control-max-age': 600,
+        });
+      }
+      const candidates = routes.filter((r) => r.pattern.test(url.pathname));
+      const match = candidates.find((r) => r.def.method === method);
+      if (!match) {
+        return candidates.length > 0
+          ? sendError(res, 404, 'not_found', `${method} is not a method of ${url.pathname}; use ${candidates.map((c) => c.def.method).join(', ')}`)
+          : sendError(res, 404, 'not_found', `no route ${method} ${url.pathname}`);
+      }
+      const body = await readBody(req);
+      if (body === null) return sendError(res, 413, 'too_large', 'the body is larger than the gateway accepts; send at most 1 MiB');
+
+      const values = match.pattern.exec(url.pathname)!.slice(1);
+      const pathParameters: Record<string, string> = {};
+      match.params.forEach((p, i) => {
+        let v = values[i] as string;
+        try {
+          v = decodeURIComponent(v);
+        } catch {
+          // Left as sent: the handler's validation rejects it with a 400.
+        }
+        pathParameters[p] = v;
+      });
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+
+      const requestId = randomUUID();
+      const claims = match.def.access === 'public' ? null : await options.verify(headers.authorization);
+      const now = new Date();
+      const event: APIGatewayProxyEventV2 = {
+        version: '2.0',
+        routeKey: routeKey(match.def),
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(match.params.length ? { pathParameters } : {}),
+        ...(body.length ? { body: body.toString('utf8') } : {}),
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: 'local',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'localhost',
+          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+          requestId,
+          routeKey: routeKey(match.def),
+          stage: '$default',
+          time: now.toISOString(),
+          timeEpoch: now.getTime(),
+          ...(claims ? { authorizer: { jwt: { claims: claims as Record<string, string>, scopes: null } } } : {}),
+        } as APIGatewayProxyEventV2['requestContext'],
+      };
+      const fn = FUNCTION_OF_ROUTE[(Object.keys(API) as (keyof typeof API)[]).find((k) => API[k] === match.def)!];
+      const result = await match.handler(event, lambdaContext(fn, requestId));
+      const out = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
+      send(res, result.statusCode ?? 200, { ...(result.headers ?? {}) }, out);
+    } catch (error) {
+      console.error('gateway error', error);
+      if (!res.headersSent) sendError(res, 500, 'internal', 'the local gateway failed; see its console');
+    }
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * The whole service on one machine: DynamoDB Local (the official engine), the table, the deployed
+ * handlers behind the local gateway, the in-process segment queue and the monthly schedule. Used by
+ * `npm start` and by the end-to-end tests.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { firstMonthAfter, MARKET_CODES, type BadgeMonth, type Market } from '../../shared/domain/calendar';
+import { useServices } from '../../shared/runtime';
+import { createDocumentClient } from '../../shared/store/client';
+import { SHARDS_PER_MARKET, TABLE } from '../../shared/store/table';
+import { dueUnevaluated, failSegment, pendingSegments, startRun } from '../../shared/usecases/evaluation';
+import { ingestMetrics, putShop } from '../../shared/usecases/ingest';
+import { createServices, type Services } from '../../shared/usecases/services';
+import { localClientConfig, startDynamoDbLocal } from '../../test/support/dynamodb-local';
+import { createTable } from '../../test/support/tables';
+import { loadOrCreateKeys, mintToken, REPO_ROOT, verifyToken } from '../../test/support/tokens';
+import { demoData, demoRecords } from './demo';
+import { createGateway, type HttpLambda } from './gateway';
+import { LocalSegmentQueue, type SqsWorker } from './queue';
+import { startMonthlySchedule } from './scheduler';
+
+export interface LocalStackOptions {
+  port?: number;
+  demo?: boolean;
+  /** Start from an empty database (persisted runs only). */
+  fresh?: boolean;
+  /** Keep data under .local/data between runs (npm start); tests run in memory. */
+  persist?: boolean;
+  clock?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  services: Services;
+  queue: LocalSegmentQueue;
+  operatorToken: string;
+  sellerToken: (shopId: string) => Promise<string>;
+  demoShopIds: string[];
+  stop: () => Promise<void>;
+}
+
+/** The earliest first month of the shops held, per market: where the start-up catch-up begins. */
+async function earliestMonths(svc: Services): Promise<Map<Market, BadgeMonth>> {
+  const earliest = new Map<Market, BadgeMonth>();
+  for (const market of MARKET_CODES) {
+    for (let shard = 0; shard < SHARDS_PER_MARKET; shard++) {
+      for await (const page of svc.shops.listShard(market, shard)) {
+        for (const p of page) {
+          const first = firstMonthAfter(p.onboardedAt);
+          const seen = earliest.get(market);
+          if (seen === undefined || first < seen) earliest.set(market, first);
+        }
+      }
+    }
+  }
+  return earliest;
+}
+
+/** Evaluates every due month not yet evaluated, oldest first, and waits for the runs to finish. */
+export async function catchUp(svc: Services, queue: LocalSegmentQueue, log: (line: string) => void): Promise<number> {
+  const due = await dueUnevaluated(svc, await earliestMonths(svc), svc.clock());
+  const months = [...due.keys()].sort();
+  for (const month of months) {
+    const run = await startRun(svc, { month, markets: due.get(month)! });
+    await queue.idle();
+    const done = await svc.runs.get(run.runId);
+    log(`  evaluated ${month} for ${run.markets.join(', ')}: ${done?.shops.evaluated ?? 0} shops, ${done?.shops.awarded ?? 0} awarded (${done?.state})`);
+  }
+  return months.length;
+}
+
+async function loadDemo(svc: Services, now: Date): Promise<{ shopIds: string[]; revoking: Awaited<ReturnType<typeof demoData>>['revoking'] }> {
+  const { shops, revoking } = demoData(now);
+  for (const shop of shops) await putShop(svc, shop.profile.shopId, shop.profile);
+  let batch: unknown[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const out = await ingestMetrics(svc, batch);
+    if (out.rejected.length > 0) throw new Error(`demo data rejected: ${JSON.stringify(out.rejected.slice(0, 3))}`);
+    batch = [];
+  };
+  for (const shop of shops) {
+    for (const record of demoRecords(shop, now)) {
+      batch.push(record);
+      if (batch.length === 1000) await flush();
+    }
+  }
+  await flush();
+  return { shopIds: shops.map((s) => s.profile.shopId), revoking };
+}
+
+function setDefaultEnv(endpoint: string): void {
+  process.env.TABLE_NAME = TABLE.name;
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.POWERTOOLS_SERVICE_NAME ??= 'seller-badges';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? (() => new Date());
+  const keys = await loadOrCreateKeys();
+  const dataDir = join(REPO_ROOT, '.local', 'data');
+  if (options.persist && options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const db = await startDynamoDbLocal(options.persist ? { dbPath: dataDir } : {});
+  try {
+    const clientConfig = localClientConfig(db.endpoint);
+    const raw = new DynamoDBClient(clientConfig);
+    await createTable(raw, TABLE.name);
+    raw.destroy();
+    setDefaultEnv(db.endpoint);
+
+    // The queue calls the worker handler, which is imported only once the services it uses are installed.
+    const late: { worker?: SqsWorker } = {};
+    const queue = new LocalSegmentQueue((event, context) => late.worker!(event, context), {
+      onDeadLetter: async (message) => failSegment(svc, message),
+    });
+    const svc = createServices({ doc: createDocumentClient(clientConfig), table: TABLE.name, queue, clock });
+    useServices(svc);
+    const [lookup, seller, ingest, admin, planner, workerModule] = await Promise.all([
+      import('../lookup/handler'),
+      import('../seller/handler'),
+      import('../ingest/handler'),
+      import('../admin/handler'),
+      import('../planner/handler'),
+      import('../worker/handler'),
+    ]);
+    late.worker = workerModule.handler as SqsWorker;
+
+    const pending = await pendingSegments(svc);
+    if (pending.length > 0) {
+      log(`resuming ${pending.length} unfinished segments of interrupted runs`);
+      await queue.send(pending);
+      await queue.idle();
+    }
+    let demoShopIds: string[] = [];
+    let revoking: Awaited<ReturnType<typeof loadDemo>>['revoking'] = [];
+    if (options.demo) {
+      log('loading demo shops and their daily metrics...');
+      ({ shopIds: demoShopIds, revoking } = await loadDemo(svc, clock()));
+    }
+    log('evaluating badge months that are due and not yet evaluated...');
+    const months = await catchUp(svc, queue, log);
+    if (months === 0) log('  every due month is already evaluated');
+    if (revoking.length > 0) await ingestMetrics(svc, revoking);
+
+    const stopSchedule = startMonthlySchedule((input) => planner.handler(input), clock);
+    const server = createGateway({
+      handlers: {
+        lookup: lookup.handler as unknown as HttpLambda,
+        seller: seller.handler as unknown as HttpLambda,
+        ingest: ingest.handler as unknown as HttpLambda,
+        admin: admin.handler as unknown as HttpLambda,
+      },
+      verify: (authorization) => verifyToken(keys, authorization),
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    let stopped = false;
+    return {
+      url: `http://localhost:${port}`,
+      port,
+      services: svc,
+      queue,
+      operatorToken: await mintToken(keys, { operator: true }),
+      sellerToken: (shopId) => mintToken(keys, { shopId }),
+      demoShopIds,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        stopSchedule();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await queue.idle();
+        await db.stop();
+      },
+    };
+  } catch (error) {
+    await db.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  ARCHITECTURE,
+  BUNDLING,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT,
+  LOG_RETENTION,
+  REPO_ROOT,
+  RUNTIME,
+  functionEntry,
+} from '../function-defaults';
+import type { FunctionName } from '../function-defaults';
+
+/** What a caller may tune; everything else is a project default (infra/function-defaults.ts). */
+export type BadgeFunctionProps = Pick<
+  NodejsFunctionProps,
+  'description' | 'memorySize' | 'timeout' | 'environment' | 'deadLetterQueue' | 'retryAttempts'
+> & {
+  /** The folder under functions/ whose handler.ts this function runs. */
+  name: FunctionName;
+};
+
+/**
+ * One Lambda function built with our defaults: Node.js 22 on arm64, ESM bundle with source maps, X-Ray
+ * tracing, Powertools environment, one month of logs, and a role that may write only to its own log group
+ * (grants for the table, queues and metrics are added by the construct that wires the function in).
+ */
+export class BadgeFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: BadgeFunctionProps) {
+    super(scope, id);
+    const { name, environment, ...tunable } = props;
+
+    // Logs are operational, not business data: they expire after a month and go with the stack.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: LOG_RETENTION,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Our own role instead of the AWSLambdaBasicExecutionRole managed policy, whose log permissions
+    // cover every log group in the account: this one may only write to the group above.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `seller-badges ${name} function`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: functionEntry(name),
+      handler: 'handler',
+      runtime: RUNTIME,
+      architecture: ARCHITECTURE,
+      memorySize: DEFAULT_MEMORY_MB,
+      timeout: DEFAULT_TIMEOUT,
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: BUNDLING,
+      ...tunable,
+      environment: { ...DEFAULT_ENVIRONMENT, ...environment },
+    });
+
+    // cdk-nag acknowledgements (AwsSolutions), each with the reason it does not apply here.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions: AWS requires Resource "*" for them.',
+    });
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime this project pins (the bundles target node22) and a supported Lambda ' +
+        'runtime; moving to nodejs24.x is a deliberate upgrade, made with its own test run, not a default.',
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Deploy-time settings, read from CDK context (`-c key=value` or cdk.json) and validated once.
+ *
+ * Why context and not CfnParameters: the JWT issuer and audience shape the synthesized template (and the
+ * tests pin them), they are known before deploy, and `cdk deploy -c jwtIssuer=... -c jwtAudience=...`
+ * needs no parameter plumbing through pipelines.
+ *
+ * Why a placeholder instead of failing synth when they are missing: `npm run synth` and the infra tests
+ * must work on any machine without settings. The placeholder fails closed: `.invalid` is a reserved TLD
+ * (RFC 2606) that never resolves, so API Gateway cannot fetch its signing keys and every protected route
+ * answers 401 while the public badge routes keep working. Synth warns when the placeholder is in use.
+ * A value that is present but malformed fails synth with a message that says how to fix it.
+ */
+import { Annotations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+
+export const PLACEHOLDER_JWT_ISSUER = 'https://issuer.invalid/';
+export const PLACEHOLDER_JWT_AUDIENCE = 'seller-badges';
+
+export interface DeploySettings {
+  /** The OIDC issuer URL (the `iss` claim); API Gateway reads `<issuer>/.well-known/openid-configuration`. */
+  jwtIssuer: string;
+  /** Accepted `aud` values (a token must carry one of them). */
+  jwtAudience: string[];
+  /** Optional SNS topic that every alarm notifies. */
+  alarmTopicArn?: string;
+}
+
+function contextString(scope: Construct, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new Error(`Context "${key}" must be a string; pass it as -c ${key}=<value>.`);
+  }
+  return value.trim();
+}
+
+export function readDeploySettings(scope: Construct): DeploySettings {
+  const issuer = contextString(scope, 'jwtIssuer');
+  const audience = contextString(scope, 'jwtAudience');
+  const alarmTopicArn = contextString(scope, 'alarmTopicArn');
+
+  if (issuer !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(issuer);
+    } catch {
+      throw new Error(
+        `Context "jwtIssuer" is not a URL: "${issuer}". Pass the OIDC issuer, for example ` +
+          '-c jwtIssuer=https://cognito-idp.<region>.amazonaws.com/<userPoolId>',
+      );
+    }
+    if (url.protocol !== 'https:') {
+      throw new Error(`Context "jwtIssuer" must be an https URL (API Gateway fetches its keys over TLS): "${issuer}".`);
+    }
+  }
+  const audiences = audience?.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  if (audience !== undefined && (audiences === undefined || audiences.length === 0)) {
+    throw new Error('Context "jwtAudience" is empty: pass one or more comma-separated audiences, -c jwtAudience=<clientId>.');
+  }
+  if (alarmTopicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(alarmTopicArn)) {
+    throw new Error(`Context "alarmTopicArn" is not an SNS topic ARN: "${alarmTopicArn}".`);
+  }
+
+  if ((issuer === undefined) !== (audience === undefined)) {
+    // Half a setting would pair a real issuer with the placeholder audience (or the reverse): refuse.
+    throw new Error('Set both jwtIssuer and jwtAudience (-c jwtIssuer=<https issuer URL> -c jwtAudience=<audience>), or neither.');
+  }
+  if (issuer === undefined) {
+    Annotations.of(scope).addWarningV2(
+      'seller-badges:jwt-placeholder',
+      'jwtIssuer/jwtAudience not set: the JWT authorizer uses a placeholder issuer and rejects every token ' +
+        '(protected routes answer 401). Deploy with -c jwtIssuer=<https issuer URL> -c jwtAudience=<audience>.',
+    );
+  }
+
+  return {
+    jwtIssuer: issuer ?? PLACEHOLDER_JWT_ISSUER,
+    jwtAudience: audiences ?? [PLACEHOLDER_JWT_AUDIENCE],
+    ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
+  };
+}
