@@ -3,7 +3,7 @@ import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import type { IScheduleTarget } from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -181,7 +181,9 @@ export class MonthlyEvaluation extends Construct {
         timeWindow: TimeWindow.off(),
         target: new InvokeFunction(fn, {
           role: this.schedulerRole,
-          input: ScheduleTargetInput.fromObject({ market }),
+          // The scheduled instant, not the invocation time: a retried or late invocation still plans the
+          // month the schedule fired for.
+          input: ScheduleTargetInput.fromObject({ market, scheduledTime: ContextAttribute.scheduledTime }),
           deadLetterQueue: this.scheduleDlq,
           maxEventAge: SCHEDULE_RETRY.maxEventAge,
           retryAttempts: SCHEDULE_RETRY.retryAttempts,

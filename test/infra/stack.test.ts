@@ -108,7 +108,7 @@ describe('monthly schedules', () => {
       State: 'ENABLED',
       Target: {
         Arn: getAtt(fns.planner),
-        Input: JSON.stringify({ market }),
+        Input: JSON.stringify({ market, scheduledTime: "<aws.scheduler.scheduled-time>" }),
         RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 185 },
         DeadLetterConfig: { Arn: getAtt(stack.evaluation.scheduleDlq) },
         RoleArn: getAtt(stack.evaluation.schedulerRole),
@@ -123,7 +123,7 @@ describe('monthly schedules', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: Match.objectLike({
         Arn: getAtt(fns.watchdog),
-        Input: JSON.stringify({ market }),
+        Input: JSON.stringify({ market, scheduledTime: "<aws.scheduler.scheduled-time>" }),
         DeadLetterConfig: { Arn: getAtt(stack.evaluation.scheduleDlq) },
       }),
     });
