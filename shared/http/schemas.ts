@@ -88,9 +88,10 @@ export const metricsBody = z.strictObject({
   records: z.array(z.unknown()).min(1, 'send 1 to 1000 records').max(1000, 'send at most 1000 records per request'),
 });
 
-export const badgeQuery = z.strictObject({ at: instant.optional() });
+/** Public lookups ignore query parameters they do not know (storefronts and CDNs add cache busters). */
+export const badgeQuery = z.object({ at: instant.optional() });
 
-export const batchQuery = z.strictObject({
+export const batchQuery = z.object({
   shopIds: z.string({ error: 'shopIds is required: 1 to 100 comma-separated shop ids' }),
   at: instant.optional(),
 });
