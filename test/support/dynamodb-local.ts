@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -285,6 +285,11 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   const engineDir = await ensureEngine();
   if (opts.dbPath) await mkdir(resolve(opts.dbPath), { recursive: true });
 
+  // DynamoDB Local does not fail when its port is taken: it logs nothing and idles, and our probe
+  // would then talk to whatever owns the port. So refuse a busy fixed port up front.
+  if (opts.port !== undefined && !(await isPortFree(opts.port))) {
+    throw new Error(`Port ${opts.port} is already in use; stop whatever listens there or omit the port.`);
+  }
   // With an auto-picked port another process can grab it between our probe and java's bind;
   // retrying with a fresh port is cheaper than any cross-process port reservation scheme.
   for (let attempt = 1; ; attempt++) {
@@ -311,6 +316,47 @@ function findFreePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, () => server.close(() => resolveFree(true)));
+  });
+}
+
+/**
+ * Linux only (undefined elsewhere): whether the socket listening on `port` belongs to `pid`.
+ * Needed because a java that silently failed to bind looks ready if another DynamoDB Local
+ * (e.g. a parallel vitest worker that got the same auto-picked port) answers in its place.
+ */
+async function isListeningProcess(pid: number, port: number): Promise<boolean | undefined> {
+  const listening = await listeningSocketInodes(port);
+  if (listening === undefined) return undefined;
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  for (const fd of fds) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode !== undefined && listening.has(inode)) return true;
+  }
+  return false;
+}
+
+async function listeningSocketInodes(port: number): Promise<Set<string> | undefined> {
+  const tables = await Promise.all(
+    ['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => undefined)),
+  );
+  if (tables.every((table) => table === undefined)) return undefined;
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const line of tables.flatMap((table) => table?.split('\n').slice(1) ?? [])) {
+    // Columns: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+    const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
+    if (state === '0A' /* LISTEN */ && local?.endsWith(`:${portHex}`) && inode) inodes.add(inode);
+  }
+  return inodes;
 }
 
 function engineArgs(engineDir: string, port: number, dbPath: string | undefined): string[] {
@@ -359,6 +405,9 @@ async function launch(engineDir: string, port: number, dbPath: string | undefine
       waitUntilReady(endpoint, output, polling.signal),
       exited.then((exit) => Promise.reject(earlyExitError(exit, output, port))),
     ]);
+    if (child.pid === undefined || (await isListeningProcess(child.pid, port)) === false) {
+      throw new PortInUseError(`Port ${port} answered, but not from our DynamoDB Local (pid ${child.pid}).`);
+    }
   } catch (error) {
     await stop(); // never leave a half-started engine behind
     throw error;
@@ -394,6 +443,7 @@ function earlyExitError(exit: ExitInfo, output: OutputTail, port: number): Error
   const message =
     `DynamoDB Local exited before it was ready (code ${exit.code}, signal ${exit.signal}) on port ${port}.\n` +
     `Last output:\n${text}`;
+  // 1.25.1 idles instead of exiting on a busy port (see isListeningProcess); kept for versions that exit.
   if (/BindException|Address already in use/i.test(text)) return new PortInUseError(message);
   if (/UnsupportedClassVersionError/.test(text)) {
     return new Error(`${message}\nThe installed java is too old: install Java 17 (e.g. openjdk-17-jre-headless).`);
@@ -408,9 +458,7 @@ async function waitUntilReady(endpoint: string, output: OutputTail, cancel: Abor
   try {
     while (!cancel.aborted) {
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }), {
-          abortSignal: AbortSignal.any([cancel, AbortSignal.timeout(READY_PROBE_TIMEOUT_MS)]),
-        });
+        await probeOnce(client, cancel);
         return;
       } catch (error) {
         if (Date.now() > deadline) {
@@ -427,9 +475,27 @@ async function waitUntilReady(endpoint: string, output: OutputTail, cancel: Abor
   }
 }
 
+/**
+ * One ListTables call bounded by READY_PROBE_TIMEOUT_MS. Deliberately not
+ * `AbortSignal.any([cancel, AbortSignal.timeout(ms)])`: Node 20 can garbage-collect the timeout
+ * signal inside `any()` so it never fires (nodejs/node#57736), and a probe against a socket that
+ * accepts but never answers then hangs forever. A plain timer is strongly referenced.
+ */
+async function probeOnce(client: DynamoDBClient, cancel: AbortSignal): Promise<void> {
+  const probe = new AbortController();
+  const abortProbe = (): void => probe.abort();
+  const timer = setTimeout(abortProbe, READY_PROBE_TIMEOUT_MS);
+  cancel.addEventListener('abort', abortProbe, { once: true });
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: probe.signal });
+  } finally {
+    clearTimeout(timer);
+    cancel.removeEventListener('abort', abortProbe);
+  }
+}
+
 async function stopChild(child: ChildProcess, exited: Promise<ExitInfo>): Promise<void> {
-  if (hasExited(child)) return void (await exited);
-  child.kill('SIGTERM');
+  if (!hasExited(child)) child.kill('SIGTERM');
   // The JVM normally exits promptly on SIGTERM; SIGKILL covers a wedged shutdown hook.
   const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   try {
@@ -511,6 +577,8 @@ function installExitHandlers(registry: ChildRegistry): void {
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
+      // Kill even when other listeners exist: tsx and test runners install their own signal
+      // handlers, so "someone else will clean up" cannot be inferred from listenerCount.
       killAll();
       process.off(signal, onSignal);
       // Listening for a signal disables Node's default "terminate"; restore it unless someone
