@@ -68,3 +68,51 @@ export const BUNDLING: BundlingOptions = {
   // Synth and tests must work offline and without Docker: the local esbuild from devDependencies bundles.
   forceDockerBundling: false,
 };
+
+/**
+ * Parts of the AWS SDK that it `import()`s lazily and that a DynamoDB client in Lambda never loads:
+ * - the credential sources after the first: the default chain tries them only when the environment holds
+ *   no credentials, and in Lambda it always does (the runtime sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+ *   and AWS_SESSION_TOKEN, read by fromEnv, which is bundled and first in the chain);
+ * - event-stream serde: loaded only by operations with event streams, which DynamoDB has none of.
+ * Left external they stay `import()` calls (were one ever reached, nodejs22.x would resolve it from its own
+ * SDK copy); bundled they are ~150 KB of the lookup's 410 KB (STS, SSO and sign-in clients with the XML
+ * protocol, IMDS, the event-stream codec), read and compiled at every cold start for nothing.
+ */
+export const LAZY_SDK_IMPORTS = [
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+  '@smithy/credential-provider-imds',
+  '@smithy/core/event-streams',
+] as const;
+
+/**
+ * Per-function changes to BUNDLING, for the public lookup (high volume: its cold starts are storefront
+ * latency). It keeps the SDK bundled, without the lazy parts above.
+ *
+ * Why not leave the SDK to the runtime (nodejs22.x ships v3: externalModules '@aws-sdk/*', '@smithy/*')?
+ * The file would be ~67 KB instead of ~258 KB, but it initialises about 3 times slower: node then loads
+ * the packages' CommonJS builds (~2 MB of whole packages, unminified, many files) at every cold start,
+ * against one tree-shaken, minified file. Measured with test/infra/bundle-init.ts (fresh node, import() of
+ * the built bundle, median; `npm run -s bench -- --json --only lookup` reports `initVariants`), in CPU ms
+ * (wall ms on a busy 2-core machine are higher and noisier, in the same order):
+ *   shipped (this override)  258 KB   ~57 ms
+ *   SDK bundled (BUNDLING)   409 KB   ~75 ms
+ *   SDK external              67 KB  ~165 ms
+ * Cold init decides, so the SDK stays bundled. Bundled also runs the SDK version we tested
+ * (package-lock.json), not whatever version the runtime carries that month.
+ */
+export const BUNDLING_OVERRIDES: Partial<Record<FunctionName, Partial<BundlingOptions>>> = {
+  lookup: { externalModules: [...LAZY_SDK_IMPORTS] },
+};
+
+/** The bundling options a function ships with: BUNDLING with its overrides. */
+export function bundlingFor(name: FunctionName): BundlingOptions {
+  return { ...BUNDLING, ...BUNDLING_OVERRIDES[name] };
+}

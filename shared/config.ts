@@ -2,14 +2,19 @@
  * Environment, read once and validated at start-up: a function with a missing or malformed setting fails
  * on its first (cold) start with a message naming the variable, not on some later request.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+// zod/mini (the lookup function validates its configuration too, and ships no classic zod). Mini loads no
+// locale, so the messages classic zod would give are spelled out: an environment value is a string or absent.
+const MISSING = 'Invalid input: expected string, received undefined';
+const url = () => z.optional(z.url({ error: 'Invalid URL' }));
 
 const schema = z.object({
-  TABLE_NAME: z.string().min(3, 'TABLE_NAME must name the DynamoDB table'),
-  SEGMENT_QUEUE_URL: z.url().optional(),
+  TABLE_NAME: z.string({ error: MISSING }).check(z.minLength(3, 'TABLE_NAME must name the DynamoDB table')),
+  SEGMENT_QUEUE_URL: url(),
   /** Set only locally / in tests: the DynamoDB Local endpoint. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
+  DYNAMODB_ENDPOINT: url(),
+  AWS_REGION: z._default(z.string({ error: MISSING }), 'us-east-1'),
 });
 
 export type Config = z.infer<typeof schema>;

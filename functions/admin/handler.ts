@@ -3,6 +3,7 @@ import { notFound } from '../../shared/errors';
 import { API } from '../../shared/http/api';
 import { httpHandler, route } from '../../shared/http/middleware';
 import { openApiDocument } from '../../shared/http/openapi';
+import { RUN_ID_RE } from '../../shared/http/schemas';
 import { services } from '../../shared/runtime';
 import { revokeNow } from '../../shared/usecases/eligibility';
 import { runView, startRun } from '../../shared/usecases/evaluation';
@@ -12,7 +13,7 @@ services();
 export const handler = httpHandler([
   route(API.startRun, async ({ body }) => ({ body: { runId: (await startRun(services(), body)).runId } })),
   route(API.getRun, async ({ path }) => {
-    const run = await services().runs.get(path.runId);
+    const run = RUN_ID_RE.test(path.runId) ? await services().runs.get(path.runId) : null;
     if (!run) throw notFound(`no evaluation run ${path.runId}`);
     return { body: runView(run) };
   }),

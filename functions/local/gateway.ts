@@ -69,12 +69,13 @@ function sendError(res: ServerResponse, status: number, code: Parameters<typeof 
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // An oversized body is drained, not cut off: leaving the loop early destroys the socket, and the
+  // client's next request on that kept-alive connection fails with ECONNRESET.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > GATEWAY_BODY_LIMIT) return null;
-    chunks.push(chunk as Buffer);
+    if (size <= GATEWAY_BODY_LIMIT) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > GATEWAY_BODY_LIMIT ? null : Buffer.concat(chunks);
 }
 
 function lambdaContext(name: string, requestId: string): Context {

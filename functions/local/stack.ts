@@ -61,15 +61,20 @@ async function earliestMonths(svc: Services): Promise<Map<Market, BadgeMonth>> {
   return earliest;
 }
 
-/** Evaluates every due month not yet evaluated, oldest first, and waits for the runs to finish. */
+/**
+ * Evaluates every due month not yet evaluated and waits for the runs to finish. The months run side by
+ * side (each month's records are separate items, so their order does not matter), which keeps the
+ * queue full: most segments of a small local data set are empty shards.
+ */
 export async function catchUp(svc: Services, queue: LocalSegmentQueue, log: (line: string) => void): Promise<number> {
   const due = await dueUnevaluated(svc, await earliestMonths(svc), svc.clock());
   const months = [...due.keys()].sort();
-  for (const month of months) {
-    const run = await startRun(svc, { month, markets: due.get(month)! });
-    await queue.idle();
+  const runs = [];
+  for (const month of months) runs.push(await startRun(svc, { month, markets: due.get(month)! }));
+  await queue.idle();
+  for (const run of runs) {
     const done = await svc.runs.get(run.runId);
-    log(`  evaluated ${month} for ${run.markets.join(', ')}: ${done?.shops.evaluated ?? 0} shops, ${done?.shops.awarded ?? 0} awarded (${done?.state})`);
+    log(`  evaluated ${run.month} for ${run.markets.join(', ')}: ${done?.shops.evaluated ?? 0} shops, ${done?.shops.awarded ?? 0} awarded (${done?.state})`);
   }
   return months.length;
 }
@@ -120,6 +125,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The queue calls the worker handler, which is imported only once the services it uses are installed.
     const late: { worker?: SqsWorker } = {};
     const queue = new LocalSegmentQueue((event, context) => late.worker!(event, context), {
+      // DynamoDB Local serves many requests at once; most local segments are empty shards.
+      concurrency: 16,
       onDeadLetter: async (message) => failSegment(svc, message),
     });
     const svc = createServices({ doc: createDocumentClient(clientConfig), table: TABLE.name, queue, clock });

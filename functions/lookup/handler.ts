@@ -2,12 +2,13 @@
 import { MARKET_CODES } from '../../shared/domain/calendar';
 import { badRequest } from '../../shared/errors';
 import { cachedReply } from '../../shared/http/caching';
-import { API } from '../../shared/http/api';
-import { httpHandler, route } from '../../shared/http/middleware';
-import { SHOP_ID_RE } from '../../shared/http/schemas';
-import { services } from '../../shared/runtime';
+import { httpChain, route } from '../../shared/http/chain';
+import { LOOKUP_API, SHOP_ID_RE } from '../../shared/http/lookup-api';
+import { lookupServices as services } from '../../shared/runtime/lookup';
 import { lookupBadges, maxAgeSeconds } from '../../shared/usecases/lookup';
 
+// Imports stay this narrow on purpose (no api.ts, schemas.ts, middleware.ts or runtime.ts): storefronts
+// call this function at high volume, and its bundle size is its cold start (test/infra/bundle-sizes.ts).
 services();
 
 function parseShopIds(list: string): string[] {
@@ -24,14 +25,14 @@ function parseShopIds(list: string): string[] {
   return unique;
 }
 
-export const handler = httpHandler([
-  route(API.badge, async ({ path, query, event }) => {
+export const handler = httpChain([
+  route(LOOKUP_API.badge, async ({ path, query, event }) => {
       const now = services().clock();
       const { badges, markets } = await lookupBadges(services(), [path.shopId], query.at ? new Date(query.at) : now, now);
       const badge = badges.get(path.shopId) ?? null;
       return cachedReply(event, { shopId: path.shopId, badge }, maxAgeSeconds(now, markets.size ? markets : MARKET_CODES, [badge]));
   }),
-  route(API.badges, async ({ query, event }) => {
+  route(LOOKUP_API.badges, async ({ query, event }) => {
       const ids = parseShopIds(query.shopIds);
       const now = services().clock();
       const { badges, markets } = await lookupBadges(services(), ids, query.at ? new Date(query.at) : now, now);

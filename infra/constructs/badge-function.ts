@@ -8,13 +8,13 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   ARCHITECTURE,
-  BUNDLING,
   DEFAULT_ENVIRONMENT,
   DEFAULT_MEMORY_MB,
   DEFAULT_TIMEOUT,
   LOG_RETENTION,
   REPO_ROOT,
   RUNTIME,
+  bundlingFor,
   functionEntry,
 } from '../function-defaults';
 import type { FunctionName } from '../function-defaults';
@@ -67,7 +67,7 @@ export class BadgeFunction extends Construct {
       role,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: BUNDLING,
+      bundling: bundlingFor(name),
       ...tunable,
       environment: { ...DEFAULT_ENVIRONMENT, ...environment },
     });

@@ -5,7 +5,7 @@
  */
 import { addDays, type BadgeMonth, type LocalDate } from './calendar';
 import type { Aggregates, MetricName, MetricValue } from './metrics';
-import type { CertificationType, CompiledCondition, CompiledProgram, MarketRules, Operator, ShopProfile } from './rules';
+import type { Certification, CertificationType, CompiledCondition, CompiledCriterion, CompiledProgram, MarketRules, Operator, ShopProfile } from './rules';
 import { compare } from './rules';
 
 export interface ConditionResult {
@@ -56,6 +56,34 @@ export interface ShopEvaluation {
   badge: AwardedBadge | null;
 }
 
+/** `${month}-01`, built once per badge month (the per-shop loop then compares flat, interned strings). */
+const firstDays = new Map<BadgeMonth, LocalDate>();
+function firstDayOf(month: BadgeMonth): LocalDate {
+  let first = firstDays.get(month);
+  if (first === undefined) {
+    first = `${month}-01`;
+    firstDays.set(month, first);
+  }
+  return first;
+}
+
+/** The grant date of the first certification of `type` that counts on `first` (the 1st of M), or null. */
+function heldSince(
+  certifications: readonly Certification[],
+  type: CertificationType,
+  first: LocalDate,
+  grantedWithin: { from: LocalDate; to: LocalDate } | undefined,
+): LocalDate | null {
+  for (let i = 0; i < certifications.length; i++) {
+    const c = certifications[i] as Certification;
+    if (c.type !== type || c.since > first) continue;
+    if (c.until !== undefined && c.until !== null && c.until <= first) continue;
+    if (grantedWithin && (c.since < grantedWithin.from || c.since > grantedWithin.to)) continue;
+    return c.since;
+  }
+  return null;
+}
+
 /** A certification counts for month M when granted on or before the 1st of M and not revoked by then. */
 export function certificationFor(
   profile: Pick<ShopProfile, 'certifications'>,
@@ -63,62 +91,133 @@ export function certificationFor(
   month: BadgeMonth,
   grantedWithin?: { from: LocalDate; to: LocalDate },
 ): { since: LocalDate } | null {
-  const first = `${month}-01`;
-  for (const c of profile.certifications) {
-    if (c.type !== type || c.since > first) continue;
-    if (c.until !== undefined && c.until !== null && c.until <= first) continue;
-    if (grantedWithin && (c.since < grantedWithin.from || c.since > grantedWithin.to)) continue;
-    return { since: c.since };
+  const since = heldSince(profile.certifications, type, firstDayOf(month), grantedWithin);
+  return since === null ? null : { since };
+}
+
+type Requirement = CompiledProgram['requires'][number];
+
+/** The label of a certification criterion, built once per compiled requirement rather than once per shop. */
+const requirementLabels = new WeakMap<Requirement, string>();
+function requirementLabel(req: Requirement): string {
+  let label = requirementLabels.get(req);
+  if (label === undefined) {
+    label = req.grantedWithin
+      ? `Holds the ${req.certification} certification, granted ${req.grantedWithin.from} to ${req.grantedWithin.to}`
+      : `Holds the ${req.certification} certification`;
+    requirementLabels.set(req, label);
   }
-  return null;
+  return label;
+}
+
+/**
+ * `metrics[name]` as a named property load: each case is a monomorphic load, cheaper than one keyed load
+ * that sees every metric name (V8 goes megamorphic there). Any other name falls back to the keyed load,
+ * so a new metric works before it is listed here.
+ */
+function metricOf(metrics: Aggregates['metrics'], name: MetricName): MetricValue {
+  switch (name) {
+    case 'completedOrders':
+      return metrics.completedOrders;
+    case 'gmv':
+      return metrics.gmv;
+    case 'sellerFaultCancellationRate':
+      return metrics.sellerFaultCancellationRate;
+    case 'lateDispatchRate':
+      return metrics.lateDispatchRate;
+    case 'sellerFaultReturnRate':
+      return metrics.sellerFaultReturnRate;
+    case 'chatReplyRate24h':
+      return metrics.chatReplyRate24h;
+    case 'negativeReviewRate':
+      return metrics.negativeReviewRate;
+    case 'positiveProductRatingRate':
+      return metrics.positiveProductRatingRate;
+    case 'uniqueBuyers30d':
+      return metrics.uniqueBuyers30d;
+    case 'shopPerformanceScore':
+      return metrics.shopPerformanceScore;
+    case 'shopRating':
+      return metrics.shopRating;
+    case 'violationPoints':
+      return metrics.violationPoints;
+    case 'reputationPoints':
+      return metrics.reputationPoints;
+    case 'status':
+      return metrics.status;
+    case 'probationGraduated':
+      return metrics.probationGraduated;
+    case 'hasLogo':
+      return metrics.hasLogo;
+    case 'sellableProducts':
+      return metrics.sellableProducts;
+    case 'freeShippingShare':
+      return metrics.freeShippingShare;
+    case 'returnWindowDays':
+      return metrics.returnWindowDays;
+    case 'gmv365d':
+      return metrics.gmv365d;
+    case 'fraudViolations':
+      return metrics.fraudViolations;
+    case 'counterfeitViolations':
+      return metrics.counterfeitViolations;
+  }
+  return metrics[name];
 }
 
 function conditionPassed(cond: CompiledCondition, actual: MetricValue): boolean {
   return actual === null ? cond.nullPasses : compare(actual, cond.op, cond.threshold);
 }
 
-function evaluateProgram(program: CompiledProgram, profile: ShopProfile, metrics: Aggregates['metrics'], month: BadgeMonth): ProgramResult {
-  for (const type of program.excludedBy) {
-    if (certificationFor(profile, type, month)) {
-      return { program: program.id, label: program.label, version: program.version, eligible: false, excludedBy: type, criteria: [] };
+/**
+ * The hot path (a run evaluates every shop of a market with the same compiled rules): indexed loops, one
+ * object literal per result (stable shapes), arrays allocated at their final length (no growing), and no
+ * certification lookup at all for a shop without certifications (most shops). `first` is the 1st of the
+ * badge month, or null when the shop has none.
+ */
+function evaluateProgram(program: CompiledProgram, certifications: readonly Certification[], metrics: Aggregates['metrics'], first: LocalDate | null): ProgramResult {
+  if (first !== null) {
+    const excludedBy = program.excludedBy;
+    for (let i = 0; i < excludedBy.length; i++) {
+      const type = excludedBy[i] as CertificationType;
+      if (heldSince(certifications, type, first, undefined) !== null) {
+        return { program: program.id, label: program.label, version: program.version, eligible: false, excludedBy: type, criteria: [] };
+      }
     }
   }
-  const criteria: CriterionResult[] = [];
+  const requires = program.requires;
+  const compiled = program.criteria;
+  const criteria: CriterionResult[] = new Array(requires.length + compiled.length);
+  let n = 0;
   let eligible = true;
-  for (const req of program.requires) {
-    const held = certificationFor(profile, req.certification, month, req.grantedWithin) !== null;
-    eligible &&= held;
-    criteria.push({
-      id: 'certification',
-      label: req.grantedWithin
-        ? `Holds the ${req.certification} certification, granted ${req.grantedWithin.from} to ${req.grantedWithin.to}`
-        : `Holds the ${req.certification} certification`,
-      metric: 'certification',
-      op: 'held',
-      threshold: req.certification,
-      actual: held,
-      passed: held,
-    });
+  for (let i = 0; i < requires.length; i++) {
+    const req = requires[i] as Requirement;
+    const held = first !== null && heldSince(certifications, req.certification, first, req.grantedWithin) !== null;
+    if (!held) eligible = false;
+    criteria[n++] = { id: 'certification', label: requirementLabel(req), metric: 'certification', op: 'held', threshold: req.certification, actual: held, passed: held };
   }
-  for (const c of program.criteria) {
-    if (c.anyOf === null) {
-      const actual = metrics[c.metric];
+  for (let i = 0; i < compiled.length; i++) {
+    const c = compiled[i] as CompiledCriterion;
+    const alternatives = c.anyOf;
+    if (alternatives === null) {
+      const actual = metricOf(metrics, c.metric);
       const passed = conditionPassed(c, actual);
-      eligible &&= passed;
-      criteria.push({ id: c.id, label: c.label, metric: c.metric, op: c.op, threshold: c.threshold, actual, passed });
+      if (!passed) eligible = false;
+      criteria[n++] = { id: c.id, label: c.label, metric: c.metric, op: c.op, threshold: c.threshold, actual, passed };
       continue;
     }
-    const anyOf: ConditionResult[] = [];
+    const anyOf: ConditionResult[] = new Array(alternatives.length);
     let passed = false;
-    for (const alt of c.anyOf) {
-      const actual = metrics[alt.metric];
+    for (let j = 0; j < alternatives.length; j++) {
+      const alt = alternatives[j] as CompiledCondition;
+      const actual = metricOf(metrics, alt.metric);
       const ok = conditionPassed(alt, actual);
-      passed ||= ok;
-      anyOf.push({ metric: alt.metric, op: alt.op, threshold: alt.threshold, actual, passed: ok });
+      if (ok) passed = true;
+      anyOf[j] = { metric: alt.metric, op: alt.op, threshold: alt.threshold, actual, passed: ok };
     }
-    eligible &&= passed;
-    const first = anyOf[0] as ConditionResult;
-    criteria.push({ id: c.id, label: c.label, metric: first.metric, op: first.op, threshold: first.threshold, actual: first.actual, passed, anyOf });
+    if (!passed) eligible = false;
+    const head = anyOf[0] as ConditionResult;
+    criteria[n++] = { id: c.id, label: c.label, metric: head.metric, op: head.op, threshold: head.threshold, actual: head.actual, passed, anyOf };
   }
   return { program: program.id, label: program.label, version: program.version, eligible, excludedBy: null, criteria };
 }
@@ -139,12 +238,18 @@ function badgeOf(program: CompiledProgram, profile: ShopProfile, month: BadgeMon
 
 /** Evaluates `profile` against the compiled rules of its market and month. */
 export function evaluateShop(profile: ShopProfile, aggregates: Pick<Aggregates, 'metrics'>, rules: MarketRules): ShopEvaluation {
-  const programs: ProgramResult[] = [];
+  const month = rules.month;
+  const certifications = profile.certifications;
+  const first = certifications.length > 0 ? firstDayOf(month) : null;
+  const metrics = aggregates.metrics;
+  const compiled = rules.programs;
+  const programs: ProgramResult[] = new Array(compiled.length);
   let badge: AwardedBadge | null = null;
-  for (const program of rules.programs) {
-    const result = evaluateProgram(program, profile, aggregates.metrics, rules.month);
-    programs.push(result);
-    if (badge === null && result.eligible) badge = badgeOf(program, profile, rules.month);
+  for (let i = 0; i < compiled.length; i++) {
+    const program = compiled[i] as CompiledProgram;
+    const result = evaluateProgram(program, certifications, metrics, first);
+    programs[i] = result;
+    if (badge === null && result.eligible) badge = badgeOf(program, profile, month);
   }
-  return { month: rules.month, programs, badge };
+  return { month, programs, badge };
 }

@@ -155,17 +155,29 @@ export function compileRules(catalog: Catalog, market: Market, month: BadgeMonth
   return { market, month, programs };
 }
 
-/** Compiled rules, memoised per catalog, market and month (a run evaluates millions of shops with one). */
+/**
+ * Compiled rules, memoised per catalog, market and month (a run evaluates millions of shops with one).
+ * Called once per shop evaluation, so it builds no key: a map per market, then per month, and the last
+ * answer is kept (a segment is one market and one month).
+ */
 export class RulesCache {
-  private readonly cache = new Map<string, MarketRules>();
+  private readonly cache = new Map<Market, Map<BadgeMonth, MarketRules>>();
+  private last: MarketRules | null = null;
   constructor(readonly catalog: Catalog) {}
   get(market: Market, month: BadgeMonth): MarketRules {
-    const key = `${market}|${month}`;
-    let rules = this.cache.get(key);
-    if (!rules) {
-      rules = compileRules(this.catalog, market, month);
-      this.cache.set(key, rules);
+    const last = this.last;
+    if (last !== null && last.market === market && last.month === month) return last;
+    let byMonth = this.cache.get(market);
+    if (byMonth === undefined) {
+      byMonth = new Map();
+      this.cache.set(market, byMonth);
     }
+    let rules = byMonth.get(month);
+    if (rules === undefined) {
+      rules = compileRules(this.catalog, market, month);
+      byMonth.set(month, rules);
+    }
+    this.last = rules;
     return rules;
   }
 }

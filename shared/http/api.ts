@@ -1,27 +1,16 @@
 /**
  * Every route of the contract, with who may call it and the schemas that validate it. Handlers attach
- * their use case to these; /openapi.json is generated from the same entries.
+ * their use case to these; /openapi.json is generated from the same entries. The public lookup routes
+ * are defined in lookup-api.ts (zod/mini), so that the lookup function can import them alone.
  */
-import type { z } from 'zod';
-import type { Access } from './middleware';
+import { LOOKUP_API } from './lookup-api';
+import { def } from './routes';
 import * as s from './schemas';
 
-export interface RouteDef {
-  method: 'GET' | 'PUT' | 'POST';
-  path: string;
-  access: Access;
-  summary: string;
-  status: number;
-  pathSchema?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-}
-
-const def = <D extends RouteDef>(d: D) => d;
+export { routeKey, type Access, type RouteDef } from './routes';
 
 export const API = {
-  badge: def({ method: 'GET', path: '/v1/shops/{shopId}/badge', access: 'public', status: 200, summary: 'The badge a shop shows at an instant (default now)', pathSchema: s.shopPath, query: s.badgeQuery }),
-  badges: def({ method: 'GET', path: '/v1/badges', access: 'public', status: 200, summary: 'Badges of 1 to 100 shops at once', query: s.batchQuery }),
+  ...LOOKUP_API,
   putShop: def({ method: 'PUT', path: '/v1/shops/{shopId}', access: 'operator', status: 200, summary: 'Create or replace a shop profile', pathSchema: s.shopPath, body: s.profileBody }),
   metrics: def({ method: 'POST', path: '/v1/metrics', access: 'operator', status: 200, summary: 'Ingest 1 to 1000 daily records (partial acceptance)', body: s.metricsBody }),
   eligibility: def({ method: 'GET', path: '/v1/shops/{shopId}/eligibility', access: 'seller', status: 200, summary: 'A badge month criterion by criterion', pathSchema: s.shopPath, query: s.eligibilityQuery }),
@@ -33,4 +22,3 @@ export const API = {
   openapi: def({ method: 'GET', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;
 
-export const routeKey = (d: RouteDef) => `${d.method} ${d.path}`;

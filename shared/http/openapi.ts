@@ -1,6 +1,7 @@
 /** /openapi.json, generated from the route table and the very schemas that validate requests. */
 import * as z from 'zod';
 import { API, type RouteDef } from './api';
+import type { Schema } from './routes';
 
 const errorSchema = {
   type: 'object',
@@ -18,7 +19,7 @@ const errorSchema = {
   },
 };
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+function parameters(schema: Schema | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, object>;

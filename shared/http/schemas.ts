@@ -5,15 +5,14 @@ import * as z from 'zod';
 import { isBadgeMonth, isLocalDate, MARKET_CODES, type Market } from '../domain/calendar';
 import { COUNTERS, SHOP_STATUSES } from '../domain/metrics';
 import { CERTIFICATION_TYPES } from '../domain/rules';
+import { SHOP_ID_MESSAGE, SHOP_ID_RE } from './lookup-api';
 
-export const SHOP_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
-export const shopId = z.string().regex(SHOP_ID_RE, 'must be 1-64 characters of A-Z a-z 0-9 . _ -');
+// The public lookup routes' schemas (shopPath, badgeQuery, batchQuery) are zod/mini, in lookup-api.ts.
+export { SHOP_ID_RE, shopPath } from './lookup-api';
+export const shopId = z.string().regex(SHOP_ID_RE, SHOP_ID_MESSAGE);
 export const market = z.enum(MARKET_CODES as [Market, ...Market[]], { error: `must be one of ${MARKET_CODES.join(', ')}` });
 export const localDate = z.string().refine(isLocalDate, 'must be a real calendar date YYYY-MM-DD');
 export const badgeMonth = z.string().refine(isBadgeMonth, 'must be a badge month YYYY-MM');
-export const instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with a time zone, e.g. 2026-11-01T00:00:00Z' });
-
-export const shopPath = z.strictObject({ shopId });
 
 export const profileBody = z.strictObject({
   market,
@@ -35,6 +34,16 @@ export type ProfileBody = z.infer<typeof profileBody>;
 
 const count = z.int().min(0, 'must be a whole number >= 0');
 const gauge = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+/**
+ * A score or share in [min, max]. DynamoDB numbers stop at 1e-130, so a smaller positive value (say a
+ * denormal 5e-324) is kept as the 0 it means instead of failing the whole batch's write.
+ */
+const fraction = (min: number, max: number) =>
+  z
+    .number()
+    .min(min)
+    .max(max)
+    .transform((x) => (x > 0 && x < 1e-130 ? 0 : x));
 
 const counters = Object.fromEntries(COUNTERS.map((c) => [c, count])) as Record<(typeof COUNTERS)[number], typeof count>;
 
@@ -55,8 +64,8 @@ export const dailyRecord = z
     date: localDate,
     ...counters,
     uniqueBuyers30d: gauge(count),
-    shopPerformanceScore: gauge(z.number().min(0).max(5)),
-    shopRating: gauge(z.number().min(0).max(5)),
+    shopPerformanceScore: gauge(fraction(0, 5)),
+    shopRating: gauge(fraction(0, 5)),
     violationPoints: gauge(count),
     fraudViolations: gauge(count),
     counterfeitViolations: gauge(count),
@@ -65,7 +74,7 @@ export const dailyRecord = z
     probationGraduated: gauge(z.boolean()),
     hasLogo: gauge(z.boolean()),
     sellableProducts: gauge(count),
-    freeShippingShare: gauge(z.number().min(0).max(1)),
+    freeShippingShare: gauge(fraction(0, 1)),
     returnWindowDays: gauge(count),
     gmv365d: gauge(count),
   })
@@ -88,14 +97,6 @@ export const metricsBody = z.strictObject({
   records: z.array(z.unknown()).min(1, 'send 1 to 1000 records').max(1000, 'send at most 1000 records per request'),
 });
 
-/** Public lookups ignore query parameters they do not know (storefronts and CDNs add cache busters). */
-export const badgeQuery = z.object({ at: instant.optional() });
-
-export const batchQuery = z.object({
-  shopIds: z.string({ error: 'shopIds is required: 1 to 100 comma-separated shop ids' }),
-  at: instant.optional(),
-});
-
 export const eligibilityQuery = z.strictObject({ month: badgeMonth.optional() });
 
 export const historyQuery = z.strictObject({
@@ -113,7 +114,9 @@ export const evaluationBody = z.strictObject({
   dryRun: z.boolean().optional(),
 });
 
-export const runPath = z.strictObject({ runId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a run id') });
+/** Run ids are opaque to callers: any id that is not one we issued is an unknown run (404), not a 400. */
+export const RUN_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+export const runPath = z.strictObject({ runId: z.string().min(1) });
 
 export const revocationBody = z.strictObject({ reason: z.string().trim().min(1, 'give a reason').max(500) });
 

@@ -1,9 +1,26 @@
 /** Daily metrics: one item per shop and market-local date, so a restated day replaces the old one. */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalDate } from '../domain/calendar';
-import type { DailyRecord } from '../domain/metrics';
+import { COUNTERS, GAUGES, PEAKS, type DailyRecord } from '../domain/metrics';
 import { daySk, shopPk } from './keys';
 import { batchWriteAll, type RetryOptions } from './retry';
+
+/** A daily record's attributes, in one order (the item also holds pk and sk). */
+const RECORD_FIELDS = ['shopId', 'date', ...COUNTERS, ...GAUGES, ...PEAKS] as const;
+
+/**
+ * The record of an item: its fields copied in one order, so every record has the same shape. Not
+ * `const { pk, sk, ...record } = item`: object rest with excluded keys takes a slow path in V8 (about
+ * 20 us an item, half a millisecond per shop of a monthly run; test/bench/evaluation.ts).
+ */
+function toRecord(item: Record<string, unknown>): DailyRecord {
+  const record: Record<string, unknown> = {};
+  for (const field of RECORD_FIELDS) {
+    const value = item[field];
+    if (value !== undefined) record[field] = value;
+  }
+  return record as DailyRecord;
+}
 
 export class MetricsRepository {
   constructor(
@@ -37,10 +54,7 @@ export class MetricsRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of out.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...record } = item;
-        records.push(record as DailyRecord);
-      }
+      for (const item of out.Items ?? []) records.push(toRecord(item));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return records;

@@ -82,7 +82,7 @@ export class JsonRulesBaseline {
   constructor(readonly marketRules: MarketRules) {
     this.engine = new Engine([], { allowUndefinedFacts: false });
     const month = marketRules.month;
-    this.engine.addFact<boolean>('certified', async (params: Record<string, unknown>, almanac: Almanac) => {
+    this.engine.addFact<Promise<boolean>>('certified', async (params: Record<string, unknown>, almanac: Almanac) => {
       const p = params as unknown as CertifiedParams;
       const certifications = await almanac.factValue<Certification[]>('certifications');
       return certificationFor({ certifications }, p.type, month, p.grantedWithin) !== null;

@@ -13,6 +13,8 @@
  * With --json, progress goes to stderr so stdout holds only the JSON line.
  */
 import { benchEngine } from './engine';
+import { evaluationSection } from './evaluation';
+import { bundlesSection, lookupSection } from './lookup';
 
 export interface Target {
   /** Key of the section's result. */
@@ -48,6 +50,9 @@ export const SECTIONS: Section[] = [
       { metric: 'ratioVsJsonRulesEngine', min: 40 },
     ],
   },
+  lookupSection,
+  bundlesSection,
+  evaluationSection,
 ];
 
 interface Args {

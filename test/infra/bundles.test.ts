@@ -4,7 +4,7 @@
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, FUNCTION_NAMES } from '../../infra/function-defaults';
+import { BUNDLING, ESM_REQUIRE_BANNER, FUNCTION_NAMES, LAZY_SDK_IMPORTS, bundlingFor } from '../../infra/function-defaults';
 import { esbuildOptionsFor } from './bundle-sizes';
 
 describe('function bundles', () => {
@@ -17,6 +17,33 @@ describe('function bundles', () => {
     expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
     // The AWS SDK is bundled, not left for the runtime to provide: no bare @aws-sdk import remains.
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).not.toMatch(/from\s*["']@smithy\//);
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+  });
+
+  it('only lookup changes the defaults: it leaves out the SDK parts it never loads', () => {
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'lookup')) expect(bundlingFor(name)).toEqual(BUNDLING);
+    expect(bundlingFor('lookup')).toEqual({ ...BUNDLING, externalModules: [...LAZY_SDK_IMPORTS] });
+  });
+
+  it('lookup keeps the SDK, and its lazy parts stay lazy import() calls', async () => {
+    const result = await build({ ...esbuildOptionsFor('lookup'), metafile: true });
+    const code = (result.outputFiles ?? []).find((file) => file.path.endsWith('index.mjs'))?.text ?? '';
+    const lazy = [...code.matchAll(/import\(\s*["'](@aws-sdk\/[^"']+|@smithy\/[^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(lazy.length).toBeGreaterThan(0);
+    for (const specifier of lazy) expect(LAZY_SDK_IMPORTS).toContain(specifier);
+    const inputs = Object.keys(result.metafile?.inputs ?? {});
+    expect(inputs.some((p) => p.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+  });
+
+  it('lookup carries no classic zod, catalog, Metrics or SQS client', async () => {
+    const result = await build({ ...esbuildOptionsFor('lookup'), metafile: true });
+    const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
+    const inputs = Object.entries(output?.inputs ?? {})
+      .filter(([, info]) => info.bytesInOutput > 0)
+      .map(([path]) => path);
+    for (const heavy of ['node_modules/zod/v4/classic/', 'shared/programs/', '@aws-lambda-powertools/metrics', '@aws-sdk/client-sqs', 'shared/http/schemas.ts']) {
+      expect(inputs.filter((p) => p.includes(heavy))).toEqual([]);
+    }
   });
 });

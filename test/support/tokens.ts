@@ -55,6 +55,8 @@ export async function verifyToken(keys: Pick<KeyPair, 'publicKey'>, authorizatio
       algorithms: [ALG],
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
+      // Like API Gateway's JWT authorizer: a token without an expiry is not accepted.
+      requiredClaims: ['exp'],
     });
     return payload;
   } catch {

@@ -1,0 +1,29 @@
+/**
+ * The public lookup routes and their request schemas, in `zod/mini`: the same validation, messages and
+ * /openapi.json description as classic zod, at a fraction of the bundle (the lookup function imports this
+ * file, never api.ts or schemas.ts). The route table (api.ts) lists these routes first.
+ */
+import * as z from 'zod/mini';
+import { def } from './routes';
+
+export const SHOP_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+export const SHOP_ID_MESSAGE = 'must be 1-64 characters of A-Z a-z 0-9 . _ -';
+export const INSTANT_MESSAGE = 'must be an ISO-8601 instant with a time zone, e.g. 2026-11-01T00:00:00Z';
+
+export const shopId = z.string().check(z.regex(SHOP_ID_RE, SHOP_ID_MESSAGE));
+export const instant = z.iso.datetime({ offset: true, error: INSTANT_MESSAGE });
+
+export const shopPath = z.strictObject({ shopId });
+
+/** Public lookups ignore query parameters they do not know (storefronts and CDNs add cache busters). */
+export const badgeQuery = z.object({ at: z.optional(instant) });
+
+export const batchQuery = z.object({
+  shopIds: z.string({ error: 'shopIds is required: 1 to 100 comma-separated shop ids' }),
+  at: z.optional(instant),
+});
+
+export const LOOKUP_API = {
+  badge: def({ method: 'GET', path: '/v1/shops/{shopId}/badge', access: 'public', status: 200, summary: 'The badge a shop shows at an instant (default now)', pathSchema: shopPath, query: badgeQuery }),
+  badges: def({ method: 'GET', path: '/v1/badges', access: 'public', status: 200, summary: 'Badges of 1 to 100 shops at once', query: batchQuery }),
+} as const;
