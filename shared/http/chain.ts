@@ -18,7 +18,14 @@ import { routeKey, type Access, type RouteDef, type Schema } from './routes';
 
 export type { Access } from './routes';
 
-export const logger = new Logger({ serviceName: 'seller-badges' });
+/**
+ * Reads the correlation id (a dotted path such as requestContext.requestId) from the event. Powertools'
+ * own JMESPath search would add a package and bundle weight for this one plain path.
+ */
+const dottedPath = (expression: string, data: unknown): unknown =>
+  expression.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], data);
+
+export const logger = new Logger({ serviceName: 'seller-badges', correlationIdSearchFn: dottedPath });
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const OPERATOR_SCOPE = 'badges:admin';

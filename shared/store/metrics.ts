@@ -1,5 +1,6 @@
 /** Daily metrics: one item per shop and market-local date, so a restated day replaces the old one. */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalDate } from '../domain/calendar';
 import { COUNTERS, GAUGES, PEAKS, type DailyRecord } from '../domain/metrics';
 import { daySk, shopPk } from './keys';
@@ -9,15 +10,27 @@ import { batchWriteAll, type RetryOptions } from './retry';
 const RECORD_FIELDS = ['shopId', 'date', ...COUNTERS, ...GAUGES, ...PEAKS] as const;
 
 /**
- * The record of an item: its fields copied in one order, so every record has the same shape. Not
- * `const { pk, sk, ...record } = item`: object rest with excluded keys takes a slow path in V8 (about
- * 20 us an item, half a millisecond per shop of a monthly run; test/bench/evaluation.ts).
+ * The record of an item, from its attribute values: the fields copied in one order, so every record has the
+ * same shape (pk and sk left out). The days Query is the monthly run's hot path, one per shop, so it is sent
+ * as the low-level command and converted here: the DocumentClient's marshalling and unmarshalling, and an
+ * object rest copy (`const { pk, sk, ...record } = item`, a slow path in V8), cost about half a millisecond
+ * of CPU per shop (test/bench/evaluation.ts, docs/scale.md). Daily records hold numbers, strings and
+ * booleans only (shared/http/schemas.ts).
  */
-function toRecord(item: Record<string, unknown>): DailyRecord {
+function toRecord(item: Record<string, AttributeValue>): DailyRecord {
   const record: Record<string, unknown> = {};
   for (const field of RECORD_FIELDS) {
     const value = item[field];
-    if (value !== undefined) record[field] = value;
+    if (value === undefined) continue;
+    if (value.N !== undefined) {
+      const n = Number(value.N);
+      // As the DocumentClient does: no silent loss of precision.
+      if (!Number.isSafeInteger(n) && Number.isInteger(n)) throw new Error(`${field} ${value.N} is not a safe integer`);
+      record[field] = n;
+    } else if (value.S !== undefined) record[field] = value.S;
+    else if (value.BOOL !== undefined) record[field] = value.BOOL;
+    else if (value.NULL) record[field] = null;
+    else throw new Error(`${field}: unexpected attribute type ${Object.keys(value).join(',')}`);
   }
   return record as DailyRecord;
 }
@@ -44,13 +57,13 @@ export class MetricsRepository {
   /** One shop's days from `from` to `to` (both included), oldest first: one Query. */
   async days(shopId: string, from: LocalDate, to: LocalDate): Promise<DailyRecord[]> {
     const records: DailyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
+    let startKey: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':pk': shopPk(shopId), ':a': daySk(from), ':b': daySk(to) },
+          ExpressionAttributeValues: { ':pk': { S: shopPk(shopId) }, ':a': { S: daySk(from) }, ':b': { S: daySk(to) } },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -341,7 +341,7 @@ interface FloorShop {
 }
 
 /** The per-shop requests of badges.putMonth and metrics.days, built from the precomputed evaluation. */
-export function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: ReturnType<typeof compactBadge>, runOrder: string, runId: string): FloorShop {
+function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: ReturnType<typeof compactBadge>, runOrder: string, runId: string): FloorShop {
   const { shopId, market } = shop.profile;
   const period = assessmentPeriod(MONTH, market);
   const names: Record<string, string> = { '#b': badgeAttr(MONTH) };
@@ -386,7 +386,7 @@ export function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, b
   };
 }
 
-export async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMessage[], shops: Map<string, FloorShop>, runId: string, concurrency: number): Promise<number> {
+async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMessage[], shops: Map<string, FloorShop>, runId: string, concurrency: number): Promise<number> {
   let done = 0;
   const runKey: GetItemCommandInput = { TableName: table, Key: { pk: av(runPk(runId)), sk: av(RUN_SK) }, ConsistentRead: true };
   await forEachLimited(segments, concurrency, async (seg) => {
@@ -471,7 +471,7 @@ async function cpuProfiler(dir: string) {
  * Profiles and daily records, many calls in flight. Profiles as BatchWriteItem puts of the item
  * ShopRepository.putProfile writes for a new shop (its GSI keys included); days through putDays.
  */
-export async function load(svc: Services, doc: DynamoDBDocumentClient, table: string, shops: readonly BenchShop[]) {
+async function load(svc: Services, doc: DynamoDBDocumentClient, table: string, shops: readonly BenchShop[]) {
   const timer = meter();
   const profiles = shops.map((s) => ({
     PutRequest: {
@@ -495,7 +495,7 @@ export async function load(svc: Services, doc: DynamoDBDocumentClient, table: st
 }
 
 /** Our monthly run: startRun, the real worker handler behind LocalSegmentQueue at `concurrency`, until idle. */
-export async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, markets: Market[], concurrency: number, expect: { shops: number; awarded: number }) {
+async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, markets: Market[], concurrency: number, expect: { shops: number; awarded: number }) {
   let deadLetters = 0;
   // The worker handler builds its services on import unless some are installed: install ours first.
   const svc = testServices(db, table, { clock: testClock(CLOCK), doc, queue: { send: (m) => queue.send(m) } });

@@ -119,13 +119,13 @@ interface World {
 }
 
 /** A fresh table with the fixture shops and their records, and services whose queue runs the real worker. */
-async function world(clockIso = AFTER_PERIOD): Promise<World> {
+async function world(clockIso = AFTER_PERIOD, doc?: DynamoDBDocumentClient): Promise<World> {
   const table = await db.table();
   const clock = testClock(clockIso);
   // A segment that keeps failing is dead-lettered and fails its run, as the AWS stack does.
   const deadLetters = { svc: undefined as Services | undefined };
-  const queue = new LocalSegmentQueue(worker, { onDeadLetter: (m) => failSegment(deadLetters.svc as Services, m) });
-  const svc = testServices(db, table, { clock, queue });
+  const queue = new LocalSegmentQueue(worker, { concurrency: 8, onDeadLetter: (m) => failSegment(deadLetters.svc as Services, m) });
+  const svc = testServices(db, table, { clock, queue, ...(doc ? { doc } : {}) });
   deadLetters.svc = svc;
   await Promise.all(SHOPS.map((s) => svc.shops.putProfile({ shopId: s.shopId, market: s.market, name: `Shop ${s.shopId}`, onboardedAt: s.onboardedAt, certifications: s.certifications })));
   const ingest = await ingestMetrics(svc, SHOPS.flatMap((s) => s.records));
@@ -260,6 +260,36 @@ describe('evaluation runs (DynamoDB Local, real worker through the local queue)'
     });
     expect((await eligibility(w.svc, 'us-gold', MONTH)).status).toBe('pending');
     expect((await eligibility(w.svc, 'th-good-2', MONTH)).status).toBe('awarded');
+  });
+
+  it('a shop whose evaluation keeps failing is counted as failed, and the run ends failed with exact counts', async () => {
+    // Every read of th-late's days fails (as a persistent DynamoDB error would); everything else works.
+    const doc = createDocumentClient(localClientConfig(db.endpoint));
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        // Matched on the serialized input, so it holds whether the repository sends plain or attribute values.
+        const input = JSON.stringify(args.input);
+        if (context.commandName === 'QueryCommand' && input.includes('"SHOP#th-late"') && input.includes('DAY#')) {
+          throw new Error('injected: the days of th-late cannot be read');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failOneShop' },
+    );
+    try {
+      const w = await world(AFTER_PERIOD, doc);
+      const run = await runToEnd(w, { month: MONTH, markets: ['TH'] });
+      expect(run.state).toBe('failed');
+      expect(run.shops).toEqual({ evaluated: 3, awarded: 3, failed: 1 });
+      expect(run.segmentsDone).toBe(SHARDS_PER_MARKET);
+      expect(run.finishedAt).not.toBeNull();
+      expect(await w.svc.badges.getMonth('th-late', MONTH, true)).toBeNull();
+      expect((await w.svc.badges.getMonth('th-good-1', MONTH, true))?.badge?.program).toBe('top-choice');
+      // A failed run does not mark the month evaluated: the start-up catch-up will run it again.
+      expect(await w.svc.runs.evaluatedMonths('TH')).toEqual(new Set());
+    } finally {
+      doc.destroy();
+    }
   });
 
   it('refuses a month whose assessment period has not ended (conflict) and starts nothing', async () => {
