@@ -204,6 +204,14 @@ function tuneNearMisses(records: DailyRecord[], shop: DemoShop): void {
     }
     // About one late dispatch every third day of ~9 orders: 3.3% to 3.7%, just over the 3% bar.
     if (shop.style.lateRate === 0.034) r.lateDispatches = r.ordersShipped > 0 && dayNumber(r.date) % 3 === 0 ? 1 : 0;
+    // One seller-fault cancellation every third day of ~9 orders: about 3.7%, just over the 3% bar.
+    if (shop.style.cancelRate === 0.032) {
+      const cancelled = r.ordersPlaced > 0 && dayNumber(r.date) % 3 === 0 ? 1 : 0;
+      r.sellerFaultCancellations = cancelled;
+      r.ordersCancelled = Math.max(r.ordersCancelled, cancelled);
+      r.ordersReturned = Math.min(r.ordersReturned, r.ordersPlaced - r.ordersCancelled);
+      r.sellerFaultReturns = Math.min(r.sellerFaultReturns, r.ordersReturned);
+    }
   }
 }
 

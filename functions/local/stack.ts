@@ -3,7 +3,6 @@
  * handlers behind the local gateway, the in-process segment queue and the monthly schedule. Used by
  * `npm start` and by the end-to-end tests.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -21,13 +20,17 @@ import { demoData, demoRecords } from './demo';
 import { createGateway, type HttpLambda } from './gateway';
 import { LocalSegmentQueue, type SqsWorker } from './queue';
 import { startMonthlySchedule } from './scheduler';
+import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshot';
+
+/** How often the local table is saved while the server runs (and always on stop). */
+const SNAPSHOT_EVERY_MS = 60_000;
 
 export interface LocalStackOptions {
   port?: number;
   demo?: boolean;
   /** Start from an empty database (persisted runs only). */
   fresh?: boolean;
-  /** Keep data under .local/data between runs (npm start); tests run in memory. */
+  /** Keep data under .local/data between runs (npm start): a snapshot of the in-memory table. */
   persist?: boolean;
   clock?: () => Date;
   log?: (line: string) => void;
@@ -112,9 +115,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? (() => new Date());
   const keys = await loadOrCreateKeys();
-  const dataDir = join(REPO_ROOT, '.local', 'data');
-  if (options.persist && options.fresh) rmSync(dataDir, { recursive: true, force: true });
-  const db = await startDynamoDbLocal(options.persist ? { dbPath: dataDir } : {});
+  const snapshotFile = join(REPO_ROOT, '.local', 'data', 'table.snapshot');
+  if (options.persist && options.fresh) deleteSnapshot(snapshotFile);
+  const db = await startDynamoDbLocal();
   try {
     const clientConfig = localClientConfig(db.endpoint);
     const raw = new DynamoDBClient(clientConfig);
@@ -129,8 +132,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 16,
       onDeadLetter: async (message) => failSegment(svc, message),
     });
-    const svc = createServices({ doc: createDocumentClient(clientConfig), table: TABLE.name, queue, clock });
+    const doc = createDocumentClient(clientConfig);
+    const svc = createServices({ doc, table: TABLE.name, queue, clock });
     useServices(svc);
+    if (options.persist) {
+      const restored = await loadSnapshot(doc, TABLE.name, snapshotFile);
+      if (restored > 0) log(`restored ${restored} items from ${snapshotFile}`);
+    }
     const [lookup, seller, ingest, admin, planner, workerModule] = await Promise.all([
       import('../lookup/handler'),
       import('../seller/handler'),
@@ -159,6 +167,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (revoking.length > 0) await ingestMetrics(svc, revoking);
 
     const stopSchedule = startMonthlySchedule((input) => planner.handler(input), clock);
+    const save = async () => {
+      if (options.persist) await saveSnapshot(doc, TABLE.name, snapshotFile);
+    };
+    await save();
+    const saver = setInterval(() => void save().catch((error: unknown) => console.error('snapshot failed', error)), SNAPSHOT_EVERY_MS);
+    saver.unref();
     const server = createGateway({
       handlers: {
         lookup: lookup.handler as unknown as HttpLambda,
@@ -186,9 +200,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (stopped) return;
         stopped = true;
         stopSchedule();
+        clearInterval(saver);
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await queue.idle();
+        await save();
         await db.stop();
       },
     };

@@ -84,9 +84,15 @@ export function badgeView(entry: MonthBadge, month: BadgeMonth, market: Market, 
   return view;
 }
 
-/** The months whose compact badges the profile holds are enough for `at` in this window around now. */
+/**
+ * The months whose compact badges the profile holds are enough for `at` from the current month on. A month
+ * record written prunes the profile's copies from three months before it (store/badges.ts), and next month
+ * may already be evaluated once its period is over (from the 26th), which prunes two months before now: a
+ * month before now, or its predecessor for the stale grace, may be gone, so earlier instants read the
+ * month records.
+ */
 export function profileCovers(market: Market, at: Date, now: Date): boolean {
-  return monthAt(market, at) >= addMonths(monthAt(market, now), -2);
+  return monthAt(market, at) >= monthAt(market, now);
 }
 
 /** The badge shown at `at`, from a shop's profile state (badges and revocations by month). */

@@ -45,6 +45,7 @@ import {
   type QueryCommandInput,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addMonths, assessmentPeriod, dateOfDayNumber, dayNumber, type BadgeMonth, type LocalDate, type Market } from '../../shared/domain/calendar';
 import { evaluateShop, type ShopEvaluation } from '../../shared/domain/evaluate';
 import { aggregate, type DailyRecord, type ShopStatus } from '../../shared/domain/metrics';
@@ -60,7 +61,6 @@ import type { Run } from '../../shared/store/runs';
 import { TABLE } from '../../shared/store/table';
 import { segmentsOf, startRun } from '../../shared/usecases/evaluation';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalSegmentQueue } from '../../functions/local/queue';
 import { localClientConfig } from '../support/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestDb } from '../support/harness';

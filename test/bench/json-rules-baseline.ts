@@ -51,7 +51,6 @@ type CriterionReader = { id: string; kind: 'exclusion' | 'certification' | 'leaf
 interface CompiledRule {
   program: string;
   readers: CriterionReader[];
-  exclusions: number;
 }
 
 export interface BaselineCriterion {
@@ -116,7 +115,7 @@ export class JsonRulesBaseline {
         conditions: { all } as unknown as TopLevelCondition,
         event: { type: program.id },
       });
-      this.rules.push({ program: program.id, readers, exclusions: program.excludedBy.length });
+      this.rules.push({ program: program.id, readers });
     }
   }
 

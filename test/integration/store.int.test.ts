@@ -500,14 +500,33 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       }
     });
 
+    it('a next month evaluated early (its period over, the month not begun) keeps the badge of two months ago visible', async () => {
+      const table = await db.table();
+      // 07:00 on 27 November in Bangkok: December's period ended on the 26th, so December may be evaluated now.
+      const clock = testClock('2026-11-27T00:00:00Z');
+      const svc = testServices(db, table, { clock });
+      await putShop(svc, 'th-sep', 'TH');
+      expect(await ingestMetrics(svc, days('th-sep', '2026-07-26', 31))).toEqual({ accepted: 31, rejected: [] }); // September's period
+      // September, then December early: its record prunes September's copy from the profile.
+      for (const month of ['2026-09', '2026-12']) await evaluateMonth(svc, month, ['TH']);
+      expect((await svc.badges.getMonth('th-sep', '2026-09', true))?.badge?.program).toBe('top-choice');
+      expect(await profileItem(db.doc, table, 'th-sep')).not.toHaveProperty('B#2026-09');
+
+      const september = { program: 'top-choice', label: 'TopChoice', month: '2026-09', validFrom: '2026-08-31T17:00:00.000Z', validUntil: '2026-09-30T17:00:00.000Z', stale: false };
+      const now = clock.now.toISOString();
+      expect(await badgesAt(svc, ['th-sep'], '2026-09-15T00:00:00Z', now)).toEqual({ 'th-sep': september });
+      expect(await badgesAt(svc, ['th-sep', 'th-none'], '2026-09-15T00:00:00Z', now)).toEqual({ 'th-sep': september, 'th-none': null });
+      expect(await badgesAt(svc, ['th-sep'], '2026-10-15T00:00:00Z', now)).toEqual({ 'th-sep': null });
+    });
+
     it('an `at` older than two months before now is answered from the month records', async () => {
       const { table, svc, clock } = await seedAndEvaluateNovember('2026-11-10T00:00:00Z');
       await revokeNow(svc, 'th-rev', 'operator: fraud confirmed');
 
-      // December is never evaluated (its record is missing); January and February are, which prunes
+      // December and January are never evaluated (their records are missing); February is, which prunes
       // November's compact badge and revocation from the profile.
       clock.now = new Date('2027-03-10T00:00:00Z');
-      for (const month of ['2027-01', '2027-02']) {
+      for (const month of ['2027-02']) {
         const run = await evaluateMonth(svc, month, ['TH']);
         expect(run.shops).toEqual({ evaluated: 2, awarded: 0, failed: 0 });
       }
@@ -524,7 +543,8 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       expect(await badgesAt(svc, ['th-top', 'th-rev'], '2026-12-03T16:59:59.999Z', now)).toEqual({ 'th-top': { ...november, stale: true }, 'th-rev': null });
       expect(await badgesAt(svc, ['th-top', 'th-rev'], '2026-12-03T17:00:00.000Z', now)).toEqual({ 'th-top': null, 'th-rev': null });
       expect(await badgesAt(svc, ['th-top'], '2026-11-15T00:00:00Z', now)).toEqual({ 'th-top': { ...november, stale: false } });
-      // January has a record without a badge: no stale fallback to anything.
+      // February has a record without a badge; January has none and nothing before it to be stale.
+      expect(await badgesAt(svc, ['th-top', 'th-rev'], '2027-02-02T00:00:00Z', now)).toEqual({ 'th-top': null, 'th-rev': null });
       expect(await badgesAt(svc, ['th-top', 'th-rev'], '2027-01-02T00:00:00Z', now)).toEqual({ 'th-top': null, 'th-rev': null });
     });
   });
