@@ -42,14 +42,16 @@ function decodeRecord(item: Record<string, unknown>): MonthRecord {
     badge: AwardedBadge | null;
     programs: ProgramResult[];
   };
+  // shopId, month and runId are not stored again: they are in the key and in runOrder (startedAt#runId).
+  const runOrder = item.runOrder as string;
   return {
-    shopId: item.shopId as string,
+    shopId: (item.pk as string).slice('SHOP#'.length),
     market: item.market as Market,
-    month: item.month as BadgeMonth,
+    month: (item.sk as string).slice('MONTH#'.length),
     badge,
     programs,
     evaluatedAt: item.evaluatedAt as string,
-    runId: item.runId as string,
+    runId: runOrder.slice(runOrder.indexOf('#') + 1),
     revocation: (item.revocation as Revocation | undefined) ?? null,
   };
 }
@@ -90,17 +92,15 @@ export class BadgeRepository {
           TableName: this.table,
           Key: { pk: { S: shopPk(record.shopId) }, sk: { S: monthSk(record.month) } },
           UpdateExpression:
-            'SET shopId = :id, market = :m, #month = :month, outcome = :out, #result = :r, evaluatedAt = :at, runId = :run, runOrder = :o',
+            // Nothing the key already says: the largest record must stay within one 1 KB write unit.
+            'SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o',
           ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
-          ExpressionAttributeNames: { '#month': 'month', '#result': 'result' },
+          ExpressionAttributeNames: { '#result': 'result' },
           ExpressionAttributeValues: {
-            ':id': { S: record.shopId },
             ':m': { S: record.market },
-            ':month': { S: record.month },
             ':out': { S: record.badge ? 'awarded' : 'not-eligible' },
             ':r': { B: encodeResult(record.badge, record.programs) },
             ':at': { S: record.evaluatedAt },
-            ':run': { S: record.runId },
             ':o': { S: runOrder },
           },
         }),

@@ -341,7 +341,7 @@ interface FloorShop {
 }
 
 /** The per-shop requests of badges.putMonth and metrics.days, built from the precomputed evaluation. */
-function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: ReturnType<typeof compactBadge>, runOrder: string, runId: string): FloorShop {
+function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: ReturnType<typeof compactBadge>, runOrder: string): FloorShop {
   const { shopId, market } = shop.profile;
   const period = assessmentPeriod(MONTH, market);
   const names: Record<string, string> = { '#b': badgeAttr(MONTH) };
@@ -361,17 +361,14 @@ function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: R
     month: {
       TableName: table,
       Key: { pk: av(shopPk(shopId)), sk: av(monthSk(MONTH)) },
-      UpdateExpression: 'SET shopId = :id, market = :m, #month = :month, outcome = :out, #result = :r, evaluatedAt = :at, runId = :run, runOrder = :o',
+      UpdateExpression: 'SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o',
       ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
-      ExpressionAttributeNames: { '#month': 'month', '#result': 'result' },
+      ExpressionAttributeNames: { '#result': 'result' },
       ExpressionAttributeValues: {
-        ':id': av(shopId),
         ':m': av(market),
-        ':month': av(MONTH),
         ':out': av(badge.program ? 'awarded' : 'not-eligible'),
         ':r': av(encoded),
         ':at': av(CLOCK),
-        ':run': av(runId),
         ':o': av(runOrder),
       },
     },
@@ -551,7 +548,7 @@ export async function benchEvaluation(opts: BenchEvaluationOptions = {}): Promis
     new Map(
       indexes.map((i) => {
         const s = shops[i]!;
-        return [s.profile.shopId, floorShop(table, s, encoded[i] as Uint8Array, compactBadge(evaluations[i]!.badge, runOrder), runOrder, runId)];
+        return [s.profile.shopId, floorShop(table, s, encoded[i] as Uint8Array, compactBadge(evaluations[i]!.badge, runOrder), runOrder)];
       }),
     );
   const awardedOf = (indexes: readonly number[]) => indexes.filter((i) => evaluations[i]!.badge !== null).length;
