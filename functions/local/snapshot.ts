@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../../shared/store/retry';
 
 type Item = Record<string, unknown>;
@@ -18,12 +18,9 @@ async function scanAll(doc: DynamoDBDocumentClient, table: string, segments = 4)
   const parts = await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
       const items: Item[] = [];
-      let startKey: Item | undefined;
-      do {
-        const out = await doc.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: segments, ExclusiveStartKey: startKey }));
-        items.push(...((out.Items ?? []) as Item[]));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      for await (const page of paginateScan({ client: doc }, { TableName: table, Segment: segment, TotalSegments: segments })) {
+        items.push(...((page.Items ?? []) as Item[]));
+      }
       return items;
     }),
   );

@@ -6,7 +6,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addMonths, type BadgeMonth, type Market } from '../domain/calendar';
 import type { AwardedBadge, ProgramResult } from '../domain/evaluate';
 import { badgeAttr, monthSk, PROFILE_SK, revocationAttr, shopPk } from './keys';
@@ -140,20 +140,16 @@ export class BadgeRepository {
   /** Month records from `from` to `to` (both included), newest first. */
   async months(shopId: string, from: BadgeMonth, to: BadgeMonth): Promise<MonthRecord[]> {
     const records: MonthRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':pk': shopPk(shopId), ':a': monthSk(from), ':b': monthSk(to) },
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) records.push(decodeRecord(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': shopPk(shopId), ':a': monthSk(from), ':b': monthSk(to) },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) records.push(decodeRecord(item));
     return records;
   }
 

@@ -57,6 +57,8 @@ export class MetricsRepository {
   /** One shop's days from `from` to `to` (both included), oldest first: one Query. */
   async days(shopId: string, from: LocalDate, to: LocalDate): Promise<DailyRecord[]> {
     const records: DailyRecord[] = [];
+    // The low-level Query (no DocumentClient unmarshalling): the monthly run's hot read (docs/scale.md).
+    // Paged by hand: the SDK's low-level paginator accepts only a DynamoDBClient, not the DocumentClient.
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.doc.send(

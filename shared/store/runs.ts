@@ -4,7 +4,7 @@
  * segment retried or delivered twice is counted once and the run's counts stay exact.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BadgeMonth, Market } from '../domain/calendar';
 import { marketPk, monthSk, RUN_SK, runPk, RUNS_PK, segmentSk } from './keys';
 
@@ -81,21 +81,17 @@ export class RunRepository {
   /** Segments of a run already done (their counts are in the run). */
   async doneSegments(runId: string): Promise<Set<string>> {
     const done = new Set<string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seg)',
-          ExpressionAttributeValues: { ':pk': runPk(runId), ':seg': 'SEG#' },
-          ProjectionExpression: 'sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) done.add(item.sk as string);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seg)',
+        ExpressionAttributeValues: { ':pk': runPk(runId), ':seg': 'SEG#' },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) done.add(item.sk as string);
     return done;
   }
 
@@ -181,21 +177,17 @@ export class RunRepository {
   /** Runs still marked running (to resume after a crash), oldest first. */
   async running(): Promise<Run[]> {
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: '#s = :running',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':pk': RUNS_PK, ':running': 'running' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) ids.push(item.runId as string);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#s = :running',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':pk': RUNS_PK, ':running': 'running' },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) ids.push(item.runId as string);
     const runs = await Promise.all(ids.map((id) => this.get(id)));
     return runs.filter((r): r is Run => r !== null && r.state === 'running');
   }
@@ -203,19 +195,15 @@ export class RunRepository {
   /** Badge months already evaluated by a succeeded, non-dry run in `market`. */
   async evaluatedMonths(market: Market): Promise<Set<BadgeMonth>> {
     const months = new Set<BadgeMonth>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-          ExpressionAttributeValues: { ':pk': marketPk(market), ':m': 'MONTH#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of out.Items ?? []) months.add(item.month as BadgeMonth);
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':pk': marketPk(market), ':m': 'MONTH#' },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) months.add(item.month as BadgeMonth);
     return months;
   }
 }

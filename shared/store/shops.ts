@@ -1,5 +1,5 @@
 /** Shop profiles, and the compact per-month badges kept on them for the lookup. */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BadgeMonth, Market } from '../domain/calendar';
 import type { Benefit } from '../domain/evaluate';
 import type { ShopProfile } from '../domain/rules';
@@ -95,20 +95,18 @@ export class ShopRepository {
 
   /** The profiles of one shard of a market (one GSI partition), page by page. */
   async *listShard(market: Market, shard: number): AsyncGenerator<ShopProfile[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: TABLE.indexes[0].name,
-          KeyConditionExpression: 'gsi1pk = :g',
-          ExpressionAttributeValues: { ':g': shardPk(market, shard) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      const profiles = (out.Items ?? []).map((item) => toShopState(item).profile);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        IndexName: TABLE.indexes[0].name,
+        KeyConditionExpression: 'gsi1pk = :g',
+        ExpressionAttributeValues: { ':g': shardPk(market, shard) },
+      },
+    );
+    for await (const page of pages) {
+      const profiles = (page.Items ?? []).map((item) => toShopState(item).profile);
       if (profiles.length > 0) yield profiles;
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 }
