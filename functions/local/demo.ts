@@ -7,18 +7,7 @@
 import { addDays, addMonths, dayNumber, localDate, MARKET_CODES, timeZoneOf, type LocalDate, type Market } from '../../shared/domain/calendar';
 import type { DailyRecord } from '../../shared/domain/metrics';
 import type { Certification, ShopProfile } from '../../shared/domain/rules';
-
-/** A seeded PRNG (mulberry32): demo data must not change between runs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../test/support/prng';
 
 export type Archetype = 'winner' | 'near-miss' | 'average' | 'mall' | 'revoked' | 'official' | 'authorized' | 'silver' | 'legacy';
 

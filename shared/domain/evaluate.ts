@@ -110,60 +110,6 @@ function requirementLabel(req: Requirement): string {
   return label;
 }
 
-/**
- * `metrics[name]` as a named property load: each case is a monomorphic load, cheaper than one keyed load
- * that sees every metric name (V8 goes megamorphic there). Any other name falls back to the keyed load,
- * so a new metric works before it is listed here.
- */
-function metricOf(metrics: Aggregates['metrics'], name: MetricName): MetricValue {
-  switch (name) {
-    case 'completedOrders':
-      return metrics.completedOrders;
-    case 'gmv':
-      return metrics.gmv;
-    case 'sellerFaultCancellationRate':
-      return metrics.sellerFaultCancellationRate;
-    case 'lateDispatchRate':
-      return metrics.lateDispatchRate;
-    case 'sellerFaultReturnRate':
-      return metrics.sellerFaultReturnRate;
-    case 'chatReplyRate24h':
-      return metrics.chatReplyRate24h;
-    case 'negativeReviewRate':
-      return metrics.negativeReviewRate;
-    case 'positiveProductRatingRate':
-      return metrics.positiveProductRatingRate;
-    case 'uniqueBuyers30d':
-      return metrics.uniqueBuyers30d;
-    case 'shopPerformanceScore':
-      return metrics.shopPerformanceScore;
-    case 'shopRating':
-      return metrics.shopRating;
-    case 'violationPoints':
-      return metrics.violationPoints;
-    case 'reputationPoints':
-      return metrics.reputationPoints;
-    case 'status':
-      return metrics.status;
-    case 'probationGraduated':
-      return metrics.probationGraduated;
-    case 'hasLogo':
-      return metrics.hasLogo;
-    case 'sellableProducts':
-      return metrics.sellableProducts;
-    case 'freeShippingShare':
-      return metrics.freeShippingShare;
-    case 'returnWindowDays':
-      return metrics.returnWindowDays;
-    case 'gmv365d':
-      return metrics.gmv365d;
-    case 'fraudViolations':
-      return metrics.fraudViolations;
-    case 'counterfeitViolations':
-      return metrics.counterfeitViolations;
-  }
-  return metrics[name];
-}
 
 function conditionPassed(cond: CompiledCondition, actual: MetricValue): boolean {
   return actual === null ? cond.nullPasses : compare(actual, cond.op, cond.threshold);
@@ -200,7 +146,7 @@ function evaluateProgram(program: CompiledProgram, certifications: readonly Cert
     const c = compiled[i] as CompiledCriterion;
     const alternatives = c.anyOf;
     if (alternatives === null) {
-      const actual = metricOf(metrics, c.metric);
+      const actual = c.read(metrics);
       const passed = conditionPassed(c, actual);
       if (!passed) eligible = false;
       criteria[n++] = { id: c.id, label: c.label, metric: c.metric, op: c.op, threshold: c.threshold, actual, passed };
@@ -210,7 +156,7 @@ function evaluateProgram(program: CompiledProgram, certifications: readonly Cert
     let passed = false;
     for (let j = 0; j < alternatives.length; j++) {
       const alt = alternatives[j] as CompiledCondition;
-      const actual = metricOf(metrics, alt.metric);
+      const actual = alt.read(metrics);
       const ok = conditionPassed(alt, actual);
       if (ok) passed = true;
       anyOf[j] = { metric: alt.metric, op: alt.op, threshold: alt.threshold, actual, passed: ok };

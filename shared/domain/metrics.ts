@@ -166,14 +166,32 @@ export function aggregate(records: readonly DailyRecord[], period: Pick<Assessme
     }
   }
 
-  const metrics = {
+  // One object literal in a fixed key order: V8 keeps it in fast properties, so the engine's reads of
+  // every criterion's metric stay cheap (keys added one by one make it a slow dictionary object).
+  const g = (name: Gauge): MetricValue => gauges[name] ?? null;
+  const metrics: Record<MetricName, MetricValue> = {
     completedOrders: sums.ordersPlaced - sums.ordersCancelled - sums.ordersReturned - sums.ordersRefunded,
     gmv: sums.gmv,
-  } as Record<MetricName, MetricValue>;
-  for (const [rate, [num, den]] of Object.entries(RATES) as [Rate, readonly [Counter, Counter]][]) {
-    metrics[rate] = ratio(sums[num], sums[den]);
-  }
-  for (const g of GAUGES) metrics[g] = gauges[g] ?? null;
-  for (const p of PEAKS) metrics[p] = peaks[p];
+    sellerFaultCancellationRate: ratio(sums.sellerFaultCancellations, sums.ordersPlaced),
+    lateDispatchRate: ratio(sums.lateDispatches, sums.ordersShipped),
+    sellerFaultReturnRate: ratio(sums.sellerFaultReturns, sums.ordersShipped),
+    chatReplyRate24h: ratio(sums.chatsAnsweredWithin24h, sums.chatsReceived),
+    negativeReviewRate: ratio(sums.negativeReviews, sums.ordersShipped),
+    positiveProductRatingRate: ratio(sums.positiveProductRatings, sums.productRatings),
+    uniqueBuyers30d: g('uniqueBuyers30d'),
+    shopPerformanceScore: g('shopPerformanceScore'),
+    shopRating: g('shopRating'),
+    violationPoints: g('violationPoints'),
+    reputationPoints: g('reputationPoints'),
+    status: g('status'),
+    probationGraduated: g('probationGraduated'),
+    hasLogo: g('hasLogo'),
+    sellableProducts: g('sellableProducts'),
+    freeShippingShare: g('freeShippingShare'),
+    returnWindowDays: g('returnWindowDays'),
+    gmv365d: g('gmv365d'),
+    fraudViolations: peaks.fraudViolations,
+    counterfeitViolations: peaks.counterfeitViolations,
+  };
   return { days, lastDate, sums, metrics };
 }

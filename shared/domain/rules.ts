@@ -64,6 +64,8 @@ export interface CompiledCondition {
   threshold: Scalar;
   /** Rates with a zero denominator (null) do not apply and pass; missing gauges fail. */
   nullPasses: boolean;
+  /** Reads this metric from a period's metrics: a monomorphic property read per metric, not a lookup by name. */
+  read: (metrics: Record<MetricName, MetricValue>) => MetricValue;
 }
 
 export interface CompiledCriterion extends CompiledCondition {
@@ -119,9 +121,37 @@ export function formatThreshold(metric: MetricName, value: Scalar, market: Marke
   return value.toLocaleString('en-US');
 }
 
+type Reader = (metrics: Record<MetricName, MetricValue>) => MetricValue;
+
+/** One reader per metric, written out so each is a plain, inline-cacheable property read. */
+const METRIC_READERS: Record<MetricName, Reader> = {
+  completedOrders: (m) => m.completedOrders,
+  gmv: (m) => m.gmv,
+  sellerFaultCancellationRate: (m) => m.sellerFaultCancellationRate,
+  lateDispatchRate: (m) => m.lateDispatchRate,
+  sellerFaultReturnRate: (m) => m.sellerFaultReturnRate,
+  chatReplyRate24h: (m) => m.chatReplyRate24h,
+  negativeReviewRate: (m) => m.negativeReviewRate,
+  positiveProductRatingRate: (m) => m.positiveProductRatingRate,
+  uniqueBuyers30d: (m) => m.uniqueBuyers30d,
+  shopPerformanceScore: (m) => m.shopPerformanceScore,
+  shopRating: (m) => m.shopRating,
+  violationPoints: (m) => m.violationPoints,
+  reputationPoints: (m) => m.reputationPoints,
+  status: (m) => m.status,
+  probationGraduated: (m) => m.probationGraduated,
+  hasLogo: (m) => m.hasLogo,
+  sellableProducts: (m) => m.sellableProducts,
+  freeShippingShare: (m) => m.freeShippingShare,
+  returnWindowDays: (m) => m.returnWindowDays,
+  gmv365d: (m) => m.gmv365d,
+  fraudViolations: (m) => m.fraudViolations,
+  counterfeitViolations: (m) => m.counterfeitViolations,
+};
+
 function compileCondition(c: ConditionDefinition, market: Market): CompiledCondition {
   const metric = c.metric as MetricName;
-  return { metric, op: c.op, threshold: resolveThreshold(c.threshold, market), nullPasses: METRIC_KINDS[metric] === 'rate' };
+  return { metric, op: c.op, threshold: resolveThreshold(c.threshold, market), nullPasses: METRIC_KINDS[metric] === 'rate', read: METRIC_READERS[metric] };
 }
 
 function compileCriterion(c: CriterionDefinitionShape, market: Market): CompiledCriterion {

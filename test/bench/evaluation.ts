@@ -64,8 +64,9 @@ import type { SegmentMessage, Services } from '../../shared/usecases/services';
 import { LocalSegmentQueue } from '../../functions/local/queue';
 import { localClientConfig } from '../support/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestDb } from '../support/harness';
+import { Draw, prng } from '../support/prng';
 import type { Section } from './run';
-import { prng } from './synthetic';
+import { byTier, ORDER_VALUE, TIER_WEIGHTS } from './synthetic';
 
 export interface BenchEvaluationOptions {
   /** Shops loaded and evaluated (10,000). */
@@ -114,7 +115,6 @@ const GROUPS: { markets: Market[]; oursFirst: boolean }[] = [
 ];
 /** The untimed warm-up run's markets (128 segments). */
 const WARMUP_MARKETS: Market[] = ['TH', 'US'];
-const ORDER_VALUE: Record<Market, number> = { US: 3_500, GB: 2_500, TH: 30_000, MY: 4_000, VN: 150_000, PH: 40_000, SG: 3_000, ID: 10_000_000 };
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic shops (seeded PRNG; the same seed and N give the same data, hence the same results)
@@ -123,39 +123,6 @@ const ORDER_VALUE: Record<Market, number> = { US: 3_500, GB: 2_500, TH: 30_000, 
 interface BenchShop {
   profile: ShopProfile;
   records: DailyRecord[];
-}
-
-class Draw {
-  constructor(private readonly next: () => number) {}
-  u(lo = 0, hi = 1): number {
-    return lo + (hi - lo) * this.next();
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor((hi - lo + 1) * this.next());
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  normal(): number {
-    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
-  }
-  pick<T>(weights: readonly (readonly [T, number])[]): T {
-    let x = this.next();
-    for (const [value, w] of weights) {
-      if (x < w) return value;
-      x -= w;
-    }
-    return (weights[weights.length - 1] as readonly [T, number])[0];
-  }
-  binomial(n: number, p: number): number {
-    if (n <= 0 || p <= 0) return 0;
-    if (n <= 12) {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (this.next() < p) k++;
-      return k;
-    }
-    return Math.min(n, Math.max(0, Math.round(n * p + this.normal() * Math.sqrt(n * p * (1 - p)))));
-  }
 }
 
 function certs(d: Draw, market: Market): Certification[] {
@@ -179,11 +146,8 @@ export function benchShops(count: number, seed: number): BenchShop[] {
   for (let i = 0; i < count; i++) {
     const market = d.pick(MARKET_MIX);
     const shopId = `${market.toLowerCase()}-${String(i).padStart(7, '0')}`;
-    const tier = d.pick([['strong', 0.45], ['near', 0.3], ['weak', 0.2], ['new', 0.05]] as const);
-    const by = (strong: [number, number], near: [number, number], weak: [number, number]): number => {
-      const [lo, hi] = tier === 'strong' ? strong : tier === 'near' ? near : weak;
-      return d.u(lo, hi);
-    };
+    const tier = d.pick(TIER_WEIGHTS);
+    const by = byTier(d, tier);
     const dailyOrders = Math.exp(1.6 + (tier === 'strong' ? 0.6 : tier === 'new' ? -1.5 : 0) + 0.9 * d.normal());
     const sfCancel = by([0, 0.015], [0.022, 0.038], [0.03, 0.1]);
     const late = by([0, 0.015], [0.022, 0.038], [0.03, 0.12]);
@@ -191,10 +155,10 @@ export function benchShops(count: number, seed: number): BenchShop[] {
     const chatReply = by([0.9, 1], [0.82, 0.9], [0.5, 0.88]);
     const negative = by([0, 0.003], [0.003, 0.006], [0.004, 0.02]);
     const positive = by([0.85, 1], [0.76, 0.84], [0.5, 0.85]);
-    const shopRating = Math.round(by([4.4, 5], [4.1, 4.4], [3, 4.3]) * 10) / 10;
-    const sps = Math.round(by([4.5, 5], [3.4, 4.6], [2.5, 4.2]) * 100) / 100;
+    const shopRating = d.round(by([4.4, 5], [4.1, 4.4], [3, 4.3]), 1);
+    const sps = d.round(by([4.5, 5], [3.4, 4.6], [2.5, 4.2]), 2);
     const violationPoints = Math.floor(by([0, 4], [9, 14], [0, 24]));
-    const roll = d.u();
+    const roll = d.uniform();
     const status: ShopStatus = roll < 0.95 ? 'active' : roll < 0.97 ? 'inactive' : roll < 0.99 ? 'suspended' : 'closed';
     const reputationPoints = Math.round(Math.exp(8 + 1.3 * d.normal()));
     const fraudDay = d.chance(0.01) ? d.int(0, DAYS - 1) : -1;
@@ -202,7 +166,7 @@ export function benchShops(count: number, seed: number): BenchShop[] {
     const us = market === 'US';
     const records: DailyRecord[] = [];
     for (let day = 0; day < DAYS; day++) {
-      const ordersPlaced = Math.max(0, Math.round(dailyOrders * d.u(0.5, 1.5)));
+      const ordersPlaced = Math.max(0, Math.round(dailyOrders * d.uniform(0.5, 1.5)));
       const sellerFaultCancellations = d.binomial(ordersPlaced, sfCancel);
       const ordersCancelled = sellerFaultCancellations + d.binomial(ordersPlaced - sellerFaultCancellations, 0.015);
       const ordersShipped = ordersPlaced - ordersCancelled;
@@ -222,7 +186,7 @@ export function benchShops(count: number, seed: number): BenchShop[] {
         ordersReturned,
         ordersRefunded: d.binomial(ordersShipped - ordersReturned, 0.005),
         sellerFaultReturns,
-        gmv: Math.round(ordersPlaced * ORDER_VALUE[market] * d.u(0.6, 1.4)),
+        gmv: Math.round(ordersPlaced * ORDER_VALUE[market] * d.uniform(0.6, 1.4)),
         chatsReceived,
         chatsAnsweredWithin24h: d.binomial(chatsReceived, chatReply),
         reviews,
@@ -231,7 +195,7 @@ export function benchShops(count: number, seed: number): BenchShop[] {
         positiveProductRatings: d.binomial(productRatings, positive),
       };
       if (d.chance(reportChance)) {
-        r.uniqueBuyers30d = Math.round(dailyOrders * 30 * d.u(0.08, 0.2));
+        r.uniqueBuyers30d = Math.round(dailyOrders * 30 * d.uniform(0.08, 0.2));
         r.shopRating = shopRating;
         r.violationPoints = violationPoints;
         r.status = status;

@@ -44,8 +44,8 @@ import { moduleInit } from '../infra/bundle-init';
 import { bundleSize, bundleSizes } from '../infra/bundle-sizes';
 import { localClientConfig } from '../support/dynamodb-local';
 import { startTestDb, testClock, testServices } from '../support/harness';
+import { prng } from '../support/prng';
 import type { Section } from './run';
-import { prng } from './synthetic';
 
 export interface BenchLookupOptions {
   /** Shops loaded (1,000). */

@@ -10,6 +10,8 @@
  *
  * A section is `{ name, run, targets }`: `run` resolves to a flat record merged into the output under the
  * section's name; `targets` are minimums on keys of that record, reported as `targets["<section>.<key>"]`.
+ * A section that throws is reported as `{ "error": message }` (its targets missed), the other sections
+ * still run, the JSON line is still printed, and the exit code is 1.
  * With --json, progress goes to stderr so stdout holds only the JSON line.
  */
 import { benchEngine } from './engine';
@@ -118,10 +120,19 @@ export async function main(argv: string[]): Promise<number> {
 
   const output: Record<string, unknown> = {};
   const targets: Record<string, TargetResult> = {};
+  const failed: string[] = [];
   for (const section of selected) {
     print(`== ${section.name}`);
     const started = Date.now();
-    const result = await section.run({ log: (line) => print(`  ${line}`), shops: args.shops });
+    let result: Record<string, unknown>;
+    try {
+      result = await section.run({ log: (line) => print(`  ${line}`), shops: args.shops });
+    } catch (error) {
+      // One failing section must not lose the others' results: report it under its name and go on.
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      result = { error: error instanceof Error ? error.message : String(error) };
+      failed.push(section.name);
+    }
     output[section.name] = result;
     for (const t of section.targets ?? []) {
       const actual = result[t.metric];
@@ -137,8 +148,9 @@ export async function main(argv: string[]): Promise<number> {
   for (const [name, t] of Object.entries(targets)) {
     print(`  ${t.met ? 'met   ' : 'MISSED'} ${name} >= ${t.target.toLocaleString('en-US')} (actual ${t.actual === null ? 'none' : t.actual.toLocaleString('en-US')})`);
   }
+  if (failed.length > 0) print(`== FAILED sections: ${failed.join(', ')}`);
   if (args.json) process.stdout.write(`${JSON.stringify(output)}\n`);
-  return args.strict && Object.values(targets).some((t) => !t.met) ? 1 : 0;
+  return failed.length > 0 || (args.strict && Object.values(targets).some((t) => !t.met)) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -11,18 +11,7 @@
 import { addDays, assessmentPeriod, dateOfDayNumber, dayNumber, type BadgeMonth, type LocalDate, type Market } from '../../shared/domain/calendar';
 import { aggregate, type Aggregates, type DailyRecord, type ShopStatus } from '../../shared/domain/metrics';
 import type { Certification, CertificationType, ShopProfile } from '../../shared/domain/rules';
-
-/** mulberry32: a small, fast, seedable 32-bit PRNG; returns floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { PairedDraw, prng, type Draw } from '../support/prng';
 
 export interface SyntheticShop {
   profile: ShopProfile;
@@ -61,7 +50,7 @@ const MONTH_WEIGHTS: [BadgeMonth, number][] = [
   ['2026-03', 0.6],
 ];
 /** Average order value per market, in the currency's minor units. */
-const ORDER_VALUE: Record<Market, number> = {
+export const ORDER_VALUE: Record<Market, number> = {
   US: 3_500,
   GB: 2_500,
   TH: 30_000,
@@ -72,61 +61,21 @@ const ORDER_VALUE: Record<Market, number> = {
   ID: 10_000_000,
 };
 
-type Tier = 'strong' | 'near' | 'weak' | 'new';
-const TIER_WEIGHTS: [Tier, number][] = [
+/** How close a shop runs to the thresholds; 'new' shops have little volume and draw from the weak ranges. */
+export type Tier = 'strong' | 'near' | 'weak' | 'new';
+export const TIER_WEIGHTS: [Tier, number][] = [
   ['strong', 0.45],
   ['near', 0.3],
   ['weak', 0.2],
   ['new', 0.05],
 ];
 
-class Draw {
-  private spare: number | null = null;
-  constructor(readonly next: () => number) {}
-  uniform(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor((hi - lo + 1) * this.next());
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  normal(): number {
-    if (this.spare !== null) {
-      const s = this.spare;
-      this.spare = null;
-      return s;
-    }
-    const u = 1 - this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-  pick<T>(weights: readonly (readonly [T, number])[]): T {
-    let x = this.next();
-    for (const [value, w] of weights) {
-      if (x < w) return value;
-      x -= w;
-    }
-    return (weights[weights.length - 1] as readonly [T, number])[0];
-  }
-  /** Events out of `n` trials with probability `p`: exact for small n, normal approximation above. */
-  binomial(n: number, p: number): number {
-    if (n <= 0 || p <= 0) return 0;
-    if (n <= 12) {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (this.next() < p) k++;
-      return k;
-    }
-    const k = Math.round(n * p + this.normal() * Math.sqrt(n * p * (1 - p)));
-    return Math.min(n, Math.max(0, k));
-  }
-  round(x: number, digits: number): number {
-    const f = 10 ** digits;
-    return Math.round(x * f) / f;
-  }
+/** Draws a uniform value from the range of the shop's tier. */
+export function byTier(d: Draw, tier: Tier): (strong: [number, number], near: [number, number], weak: [number, number]) => number {
+  return (strong, near, weak) => {
+    const [lo, hi] = tier === 'strong' ? strong : tier === 'near' ? near : weak;
+    return d.uniform(lo, hi);
+  };
 }
 
 /** Per-shop behaviour: the probabilities and gauge levels its daily records are drawn from. */
@@ -162,10 +111,7 @@ interface Behaviour {
 }
 
 function behaviour(d: Draw, tier: Tier, market: Market, superTopSeller: boolean): Behaviour {
-  const pick3 = (strong: [number, number], near: [number, number], weak: [number, number]): number => {
-    const [lo, hi] = tier === 'strong' ? strong : tier === 'near' ? near : weak;
-    return d.uniform(lo, hi);
-  };
+  const pick3 = byTier(d, tier);
   // Daily orders: log-normal with a median near 5/day (about 150 a period, the volume threshold).
   const volumeBias = tier === 'strong' ? 0.6 : tier === 'new' ? -1.5 : 0;
   const dailyOrders = Math.exp(1.6 + volumeBias + 0.9 * d.normal());
@@ -309,7 +255,7 @@ function periodDates(month: BadgeMonth): { dates: LocalDate[]; from: LocalDate; 
 
 /** Builds the shops; aggregation runs here, once per shop, outside any timed section. */
 export function syntheticShops(opts: SyntheticOptions): SyntheticData {
-  const d = new Draw(prng(opts.seed));
+  const d = new PairedDraw(prng(opts.seed));
   const keep = opts.keepRecordsFor ?? 0;
   const shops: SyntheticShop[] = [];
   const kept: SyntheticData['records'] = [];

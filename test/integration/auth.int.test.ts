@@ -7,14 +7,9 @@ import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../functions/local/stack';
 import { addDays, localDate, timeZoneOf } from '../../shared/domain/calendar';
+import { expectErrorShape as expectError, nowSeconds as now, request, signedToken, unsignedToken, type CallOptions, type SigningKey, type TokenOptions } from '../support/http';
+import { blankDay } from '../support/records';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateKeys, mintToken, type KeyPair } from '../support/tokens';
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: unknown;
-}
 
 let stack: LocalStack;
 let keys: KeyPair;
@@ -25,53 +20,10 @@ const bad: Record<string, string> = {};
 const SHOP = 'th-auth-1';
 const OTHER = 'th-auth-2';
 
-async function call(method: string, path: string, opts: { authorization?: string; token?: string; raw?: string; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.authorization !== undefined) headers.authorization = opts.authorization;
-  else if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-  const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${stack.url}${path}`, { method, headers, body });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
+const call = (method: string, path: string, opts?: CallOptions) => request(stack.url, method, path, opts);
 
-const CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large' };
-
-function expectError(answer: Answer, status: number): void {
-  expect(answer.status, answer.text).toBe(status);
-  const body = answer.body as { error: { code: string; message: string; details: unknown[] } };
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(CODES[status]);
-  expect(body.error.message.length).toBeGreaterThan(0);
-  expect(Array.isArray(body.error.details)).toBe(true);
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-
-/** A token signed with the gateway's own key, with whatever claims and header the test wants. */
-function signed(claims: JWTPayload, opts: { key?: KeyPair['privateKey']; alg?: string; iss?: string; aud?: string; exp?: number; nbf?: number } = {}) {
-  const jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: opts.alg ?? 'ES256', typ: 'JWT' })
-    .setIssuer(opts.iss ?? LOCAL_ISSUER)
-    .setAudience(opts.aud ?? LOCAL_AUDIENCE)
-    .setIssuedAt(now() - 60)
-    .setExpirationTime(opts.exp ?? now() + 3600);
-  if (opts.nbf !== undefined) jwt.setNotBefore(opts.nbf);
-  return jwt.sign(opts.key ?? keys.privateKey);
-}
-
-function unsigned(claims: JWTPayload): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, iat: now(), exp: now() + 3600, ...claims })}.`;
-}
+/** A token signed with the gateway's own key unless another is given. */
+const signed = (claims: JWTPayload, opts: TokenOptions & { key?: SigningKey } = {}) => signedToken(opts.key ?? keys.privateKey, claims, opts);
 
 /** Every protected route, with a body that would be valid, and the shop it concerns. */
 interface Route {
@@ -96,25 +48,7 @@ const ROUTES: Route[] = [
 const todayTh = () => localDate(new Date(), timeZoneOf('TH'));
 
 function record(shopId: string, date: string) {
-  return {
-    shopId,
-    date,
-    ordersPlaced: 10,
-    ordersCancelled: 0,
-    sellerFaultCancellations: 0,
-    ordersShipped: 10,
-    lateDispatches: 0,
-    ordersReturned: 0,
-    ordersRefunded: 0,
-    sellerFaultReturns: 0,
-    gmv: 450_000,
-    chatsReceived: 5,
-    chatsAnsweredWithin24h: 5,
-    reviews: 4,
-    negativeReviews: 0,
-    productRatings: 4,
-    positiveProductRatings: 4,
-  };
+  return blankDay(shopId, date, { ordersPlaced: 10, ordersShipped: 10, gmv: 450_000, chatsReceived: 5, chatsAnsweredWithin24h: 5, reviews: 4, productRatings: 4, positiveProductRatings: 4 });
 }
 
 const send = (r: Route, opts: { authorization?: string; token?: string; raw?: string } = {}) =>
@@ -140,8 +74,8 @@ beforeAll(async () => {
     .setAudience(LOCAL_AUDIENCE)
     .setExpirationTime('1h')
     .sign(other.privateKey);
-  bad['alg none'] = unsigned(admin);
-  bad['alg none seller'] = unsigned({ shop_id: SHOP });
+  bad['alg none'] = unsignedToken(admin);
+  bad['alg none seller'] = unsignedToken({ shop_id: SHOP });
   bad['HS256 with a guessable secret'] = await signed(admin, { alg: 'HS256', key: new TextEncoder().encode('badges:admin-secret-0123456789abcdef') });
   bad['wrong issuer'] = await signed(admin, { iss: 'https://evil.example/' });
   bad['wrong audience'] = await signed(admin, { aud: 'someone-else' });

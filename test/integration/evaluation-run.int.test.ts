@@ -7,9 +7,9 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalSegmentQueue } from '../../functions/local/queue';
-import { addDays, type BadgeMonth, type LocalDate, type Market } from '../../shared/domain/calendar';
+import type { BadgeMonth, LocalDate, Market } from '../../shared/domain/calendar';
 import type { ProgramResult } from '../../shared/domain/evaluate';
-import { COUNTERS, type Counter, type DailyRecord, type GaugeValues } from '../../shared/domain/metrics';
+import type { DailyRecord } from '../../shared/domain/metrics';
 import type { Certification } from '../../shared/domain/rules';
 import { AppError } from '../../shared/errors';
 import { useServices } from '../../shared/runtime';
@@ -24,6 +24,7 @@ import { lookupBadges } from '../../shared/usecases/lookup';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
 import { localClientConfig } from '../support/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestClock, type TestDb } from '../support/harness';
+import { healthyDay, healthyDays, type DayValues } from '../support/records';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a small world of TH, US and GB shops with the 30 days of November 2026's assessment period
@@ -34,37 +35,9 @@ const PERIOD_FROM = '2026-09-26'; // .. 2026-10-25: 30 days
 /** After November's period has ended everywhere (Los Angeles is the last market to reach 26 October). */
 const AFTER_PERIOD = '2026-11-02T00:00:00Z';
 
-type DayValues = Partial<Record<Counter, number>> & GaugeValues;
-
-/** A healthy day: 30 of them pass TopChoice (TH) and Gold Star (US). */
-const HEALTHY: DayValues = {
-  ordersPlaced: 10,
-  ordersShipped: 10,
-  gmv: 150_000,
-  chatsReceived: 10,
-  chatsAnsweredWithin24h: 10,
-  reviews: 4,
-  productRatings: 5,
-  positiveProductRatings: 5,
-  uniqueBuyers30d: 40,
-  shopPerformanceScore: 4.6,
-  shopRating: 4.8,
-  violationPoints: 0,
-  fraudViolations: 0,
-  counterfeitViolations: 0,
-  reputationPoints: 12_000,
-  status: 'active',
-  probationGraduated: true,
-  hasLogo: true,
-};
-
-function day(shopId: string, date: LocalDate, values: DayValues = {}): DailyRecord {
-  const counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
-  return { shopId, date, ...counters, ...HEALTHY, ...values };
-}
-
+/** `count` healthy days of a shop, by default the 30 days of November's period. */
 function period(shopId: string, values: DayValues = {}, count = 30, from: LocalDate = PERIOD_FROM): DailyRecord[] {
-  return Array.from({ length: count }, (_, i) => day(shopId, addDays(from, i), values));
+  return healthyDays(shopId, from, count, values);
 }
 
 interface ShopFixture {
@@ -337,7 +310,7 @@ describe('evaluation runs (DynamoDB Local, real worker through the local queue)'
     // the period, so it does not change November's evaluation).
     w.clock.now = new Date('2026-11-10T00:00:00Z');
     await w.svc.badges.revoke('th-good-2', MONTH, { at: w.clock.now.toISOString(), reason: 'operator: confirmed fake reviews' });
-    expect(await ingestMetrics(w.svc, [day('us-gold', '2026-11-09', { fraudViolations: 1 })])).toEqual({ accepted: 1, rejected: [] });
+    expect(await ingestMetrics(w.svc, [healthyDay('us-gold', '2026-11-09', { fraudViolations: 1 })])).toEqual({ accepted: 1, rejected: [] });
     const before = await monthItems(w);
     expect(before.get('th-good-2')?.revocation).toEqual({ at: '2026-11-10T00:00:00.000Z', reason: 'operator: confirmed fake reviews' });
     expect(before.get('us-gold')?.revocation).toMatchObject({ at: '2026-11-10T00:00:00.000Z', reason: expect.stringContaining('fraudViolations') });

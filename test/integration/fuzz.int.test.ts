@@ -7,12 +7,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../functions/local/stack';
 import { addDays, addMonths, assessmentPeriod, localDate, monthContaining, timeZoneOf, type LocalDate } from '../../shared/domain/calendar';
-
-interface Answer {
-  status: number;
-  text: string;
-  body: unknown;
-}
+import { COUNTERS, GAUGES, PEAKS, SHOP_STATUSES, type DailyRecord, type Gauge, type Peak } from '../../shared/domain/metrics';
+import { CODE_OF_STATUS, request, type Answer, type CallOptions } from '../support/http';
+import { blankDay } from '../support/records';
 
 let stack: LocalStack;
 let op: string;
@@ -25,22 +22,7 @@ const KNOWN_SHOPS = new Set([HELD, SINK]);
 const SHOP_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const RUNS = { numRuns: 100 };
 
-async function call(method: string, path: string, opts: { token?: string; raw?: string } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${stack.url}${path}`, { method, headers, body: opts.raw });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, text, body };
-}
-
-const CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large' };
+const call = (method: string, path: string, opts?: Pick<CallOptions, 'token' | 'raw'>) => request(stack.url, method, path, opts);
 
 /** Never a 5xx; a 4xx is exactly `{ error: { code, message, details } }` with the status's code. */
 function checkShape(answer: Answer, context: string): void {
@@ -52,7 +34,7 @@ function checkShape(answer: Answer, context: string): void {
     Object.keys(body).join() === 'error' &&
     body.error !== undefined &&
     Object.keys(body.error).sort().join() === 'code,details,message' &&
-    body.error.code === CODES[answer.status] &&
+    body.error.code === CODE_OF_STATUS[answer.status] &&
     typeof body.error.message === 'string' &&
     body.error.message.length > 0 &&
     Array.isArray(body.error.details) &&
@@ -97,28 +79,12 @@ async function expectUnchanged(opts: { sinkMayGrow?: boolean } = {}): Promise<vo
 // Arbitraries
 // ---------------------------------------------------------------------------------------------
 
-const COUNTERS = [
-  'ordersPlaced',
-  'ordersCancelled',
-  'sellerFaultCancellations',
-  'ordersShipped',
-  'lateDispatches',
-  'ordersReturned',
-  'ordersRefunded',
-  'sellerFaultReturns',
-  'gmv',
-  'chatsReceived',
-  'chatsAnsweredWithin24h',
-  'reviews',
-  'negativeReviews',
-  'productRatings',
-  'positiveProductRatings',
-] as const;
-const COUNT_GAUGES = ['uniqueBuyers30d', 'violationPoints', 'fraudViolations', 'counterfeitViolations', 'reputationPoints', 'sellableProducts', 'returnWindowDays', 'gmv365d'] as const;
-const SCORES = ['shopPerformanceScore', 'shopRating'] as const;
-const FLAGS = ['probationGraduated', 'hasLogo'] as const;
-const STATUSES = ['active', 'inactive', 'suspended', 'closed'];
-const RECORD_FIELDS = new Set<string>(['shopId', 'date', ...COUNTERS, ...COUNT_GAUGES, ...SCORES, ...FLAGS, 'status', 'freeShippingShare']);
+// The gauges and peaks of a daily record by the kind of value they take.
+const COUNT_GAUGES = ['uniqueBuyers30d', 'violationPoints', 'fraudViolations', 'counterfeitViolations', 'reputationPoints', 'sellableProducts', 'returnWindowDays', 'gmv365d'] as const satisfies readonly (Gauge | Peak)[];
+const SCORES = ['shopPerformanceScore', 'shopRating'] as const satisfies readonly Gauge[];
+const FLAGS = ['probationGraduated', 'hasLogo'] as const satisfies readonly Gauge[];
+const STATUSES: readonly string[] = SHOP_STATUSES;
+const RECORD_FIELDS = new Set<string>(['shopId', 'date', ...COUNTERS, ...GAUGES, ...PEAKS]);
 
 type Rec = Record<string, unknown>;
 
@@ -301,33 +267,26 @@ beforeAll(async () => {
     expect(answer.status, answer.text).toBe(200);
   }
   const period = assessmentPeriod(month, 'TH');
-  const records: Rec[] = [];
+  const records: DailyRecord[] = [];
   for (let d = period.from; d <= period.to; d = addDays(d, 1)) {
-    records.push({
-      shopId: HELD,
-      date: d,
-      ordersPlaced: 10,
-      ordersCancelled: 0,
-      sellerFaultCancellations: 0,
-      ordersShipped: 10,
-      lateDispatches: 0,
-      ordersReturned: 0,
-      ordersRefunded: 0,
-      sellerFaultReturns: 0,
-      gmv: 450_000,
-      chatsReceived: 8,
-      chatsAnsweredWithin24h: 8,
-      reviews: 6,
-      negativeReviews: 0,
-      productRatings: 6,
-      positiveProductRatings: 6,
-      uniqueBuyers30d: 150,
-      shopRating: 4.8,
-      violationPoints: 1,
-      fraudViolations: 0,
-      counterfeitViolations: 0,
-      status: 'active',
-    });
+    records.push(
+      blankDay(HELD, d, {
+        ordersPlaced: 10,
+        ordersShipped: 10,
+        gmv: 450_000,
+        chatsReceived: 8,
+        chatsAnsweredWithin24h: 8,
+        reviews: 6,
+        productRatings: 6,
+        positiveProductRatings: 6,
+        uniqueBuyers30d: 150,
+        shopRating: 4.8,
+        violationPoints: 1,
+        fraudViolations: 0,
+        counterfeitViolations: 0,
+        status: 'active',
+      }),
+    );
   }
   const ingested = await call('POST', '/v1/metrics', { token: op, raw: JSON.stringify({ records }) });
   expect(JSON.parse(ingested.text)).toEqual({ accepted: records.length, rejected: [] });

@@ -14,8 +14,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, type BadgeMonth, type LocalDate, type Market } from '../../shared/domain/calendar';
-import { COUNTERS, type Counter, type DailyRecord, type GaugeValues } from '../../shared/domain/metrics';
+import { addDays, type BadgeMonth, type Market } from '../../shared/domain/calendar';
+import type { DailyRecord } from '../../shared/domain/metrics';
 import type { Certification } from '../../shared/domain/rules';
 import { createDocumentClient } from '../../shared/store/client';
 import { UnprocessedError } from '../../shared/store/retry';
@@ -27,44 +27,11 @@ import { lookupBadges, type BadgeView } from '../../shared/usecases/lookup';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
 import { localClientConfig } from '../support/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestDb } from '../support/harness';
+import { healthyDay, healthyDays } from '../support/records';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 // ---------------------------------------------------------------------------------------------
-
-type DayValues = Partial<Record<Counter, number>> & GaugeValues;
-
-/** A healthy day: passes TopChoice (TH) and Gold Star (US) when repeated over a 30-day period. */
-const HEALTHY: DayValues = {
-  ordersPlaced: 10,
-  ordersShipped: 10,
-  gmv: 150_000,
-  chatsReceived: 10,
-  chatsAnsweredWithin24h: 10,
-  reviews: 4,
-  productRatings: 5,
-  positiveProductRatings: 5,
-  uniqueBuyers30d: 40,
-  shopPerformanceScore: 4.6,
-  shopRating: 4.8,
-  violationPoints: 0,
-  fraudViolations: 0,
-  counterfeitViolations: 0,
-  reputationPoints: 12_000,
-  status: 'active',
-  probationGraduated: true,
-  hasLogo: true,
-};
-
-function day(shopId: string, date: LocalDate, values: DayValues = {}): DailyRecord {
-  const counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
-  return { shopId, date, ...counters, ...HEALTHY, ...values };
-}
-
-/** `count` consecutive days of one shop from `from`. */
-function days(shopId: string, from: LocalDate, count: number, values: DayValues = {}): DailyRecord[] {
-  return Array.from({ length: count }, (_, i) => day(shopId, addDays(from, i), values));
-}
 
 async function putShop(svc: Services, shopId: string, market: Market, certifications: Certification[] = [], onboardedAt = '2024-01-15') {
   return svc.shops.putProfile({ shopId, market, name: `Shop ${shopId}`, onboardedAt, certifications });
@@ -214,11 +181,11 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       const svc = testServices(db, table, { clock: testClock('2026-11-25T12:00:00Z') });
       await putShop(svc, 'th-rs', 'TH');
 
-      const original = day('th-rs', '2026-10-03', { ordersPlaced: 14, ordersCancelled: 1, ordersShipped: 13, shopRating: 4.8, hasLogo: true });
+      const original = healthyDay('th-rs', '2026-10-03', { ordersPlaced: 14, ordersCancelled: 1, ordersShipped: 13, shopRating: 4.8, hasLogo: true });
       expect(await ingestMetrics(svc, [original])).toEqual({ accepted: 1, rejected: [] });
 
       // Late cancellations and refunds arrive: the day is restated, and a gauge reported before is now absent.
-      const { hasLogo: _dropped, ...restatedValues } = day('th-rs', '2026-10-03', {
+      const { hasLogo: _dropped, ...restatedValues } = healthyDay('th-rs', '2026-10-03', {
         ordersPlaced: 14,
         ordersCancelled: 3,
         ordersRefunded: 2,
@@ -242,10 +209,10 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       await putShop(svc, 'th-dup', 'TH');
       await putShop(svc, 'th-other', 'TH');
 
-      const first = days('th-dup', '2026-10-01', 30, { ordersPlaced: 5 });
-      const restated = days('th-dup', '2026-10-01', 10, { ordersPlaced: 7 });
-      const finalOfDay1 = day('th-dup', '2026-10-01', { ordersPlaced: 9 });
-      const batch = [...first, day('th-other', '2026-10-01', { ordersPlaced: 3 }), ...restated, finalOfDay1];
+      const first = healthyDays('th-dup', '2026-10-01', 30, { ordersPlaced: 5 });
+      const restated = healthyDays('th-dup', '2026-10-01', 10, { ordersPlaced: 7 });
+      const finalOfDay1 = healthyDay('th-dup', '2026-10-01', { ordersPlaced: 9 });
+      const batch = [...first, healthyDay('th-other', '2026-10-01', { ordersPlaced: 3 }), ...restated, finalOfDay1];
       const result = await ingestMetrics(svc, batch);
       expect(result.rejected).toEqual([]);
       expect(result.accepted).toBe(batch.length);
@@ -271,23 +238,23 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       await putShop(svc, 'gb-a', 'GB');
 
       const records: unknown[] = [
-        day('th-a', '2026-11-01'), // 0 ok
-        { ...day('th-a', '2026-11-02'), ordersPlacedd: 3 }, // 1 unknown field
-        day('th-a', '2026-11-03', { ordersShipped: 10, lateDispatches: 11 }), // 2 broken invariant
-        day('th-a', '2026-02-30'), // 3 impossible date
-        day('th-nobody', '2026-11-04'), // 4 unknown shop
-        day('us-a', '2026-11-25'), // 5 ok: today in Los Angeles
-        day('th-a', '2026-11-26'), // 6 ok: today in Bangkok
-        day('us-a', '2026-11-26'), // 7 tomorrow in Los Angeles
-        day('gb-a', '2026-11-25'), // 8 ok
+        healthyDay('th-a', '2026-11-01'), // 0 ok
+        { ...healthyDay('th-a', '2026-11-02'), ordersPlacedd: 3 }, // 1 unknown field
+        healthyDay('th-a', '2026-11-03', { ordersShipped: 10, lateDispatches: 11 }), // 2 broken invariant
+        healthyDay('th-a', '2026-02-30'), // 3 impossible date
+        healthyDay('th-nobody', '2026-11-04'), // 4 unknown shop
+        healthyDay('us-a', '2026-11-25'), // 5 ok: today in Los Angeles
+        healthyDay('th-a', '2026-11-26'), // 6 ok: today in Bangkok
+        healthyDay('us-a', '2026-11-26'), // 7 tomorrow in Los Angeles
+        healthyDay('gb-a', '2026-11-25'), // 8 ok
         null, // 9 not a record
-        day('gb-a', '2026-11-26'), // 10 tomorrow in London
-        day('us-a', '2026-11-20', { chatsReceived: 3, chatsAnsweredWithin24h: 4, shopRating: 7 }), // 11 two errors
-        day('us-a', '2026-11-21', { gmv: 2 ** 53 }), // 12 not a safe integer
-        day('us-a', '2026-11-22', { ordersPlaced: 1.5, reviews: -1 }), // 13 not counts
-        { ...day('us-a', '2026-11-23'), status: 'banned' }, // 14 unknown status
+        healthyDay('gb-a', '2026-11-26'), // 10 tomorrow in London
+        healthyDay('us-a', '2026-11-20', { chatsReceived: 3, chatsAnsweredWithin24h: 4, shopRating: 7 }), // 11 two errors
+        healthyDay('us-a', '2026-11-21', { gmv: 2 ** 53 }), // 12 not a safe integer
+        healthyDay('us-a', '2026-11-22', { ordersPlaced: 1.5, reviews: -1 }), // 13 not counts
+        { ...healthyDay('us-a', '2026-11-23'), status: 'banned' }, // 14 unknown status
         // 15 ok: the largest safe integer, fractional gauges, and null = unknown gauges
-        day('us-a', '2026-11-24', { gmv: Number.MAX_SAFE_INTEGER, shopRating: 4.65, freeShippingShare: 0.7, hasLogo: null, reputationPoints: null }),
+        healthyDay('us-a', '2026-11-24', { gmv: Number.MAX_SAFE_INTEGER, shopRating: 4.65, freeShippingShare: 0.7, hasLogo: null, reputationPoints: null }),
       ];
       const result = await ingestMetrics(svc, records);
 
@@ -337,7 +304,7 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       const table = await db.table();
       const svc = testServices(db, table, { clock: testClock('2026-11-25T20:00:00Z') });
       await putShop(svc, 'th-b', 'TH');
-      const result = await ingestMetrics(svc, [day('th-b', '2026-11-31'), day('th-b', '2026-11-27'), day('th-b', '2026-11-01', { reviews: 1, negativeReviews: 2 })]);
+      const result = await ingestMetrics(svc, [healthyDay('th-b', '2026-11-31'), healthyDay('th-b', '2026-11-27'), healthyDay('th-b', '2026-11-01', { reviews: 1, negativeReviews: 2 })]);
       expect(result.accepted).toBe(0);
       expect(result.rejected.map((r) => r.index)).toEqual([0, 1, 2]);
       expect(await dayItems(db.doc, table, 'th-b')).toEqual([]);
@@ -356,7 +323,7 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       const svc = testServices(db, table, { clock, doc: faulty.doc });
       // 20 shops x 25 days; ordersPlaced encodes shop and day, so a lost or mixed-up item shows.
       const records = shopIds.flatMap((id, s) =>
-        Array.from({ length: 25 }, (_, d) => day(id, addDays('2026-10-01', d), { ordersPlaced: 1000 * s + d, ordersShipped: 0 })),
+        Array.from({ length: 25 }, (_, d) => healthyDay(id, addDays('2026-10-01', d), { ordersPlaced: 1000 * s + d, ordersShipped: 0 })),
       );
       expect(records).toHaveLength(500);
       try {
@@ -414,7 +381,7 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       const faulty = faultyClient(db.endpoint, table, { neverWrite: true });
       const svc = testServices(db, table, { clock, doc: faulty.doc });
       try {
-        await expect(ingestMetrics(svc, days('th-stuck', '2026-10-01', 3))).rejects.toBeInstanceOf(UnprocessedError);
+        await expect(ingestMetrics(svc, healthyDays('th-stuck', '2026-10-01', 3))).rejects.toBeInstanceOf(UnprocessedError);
       } finally {
         faulty.doc.destroy();
       }
@@ -433,9 +400,9 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       await putShop(svc, 'th-rev', 'TH');
       await putShop(svc, 'us-gold', 'US');
       const ingest = await ingestMetrics(svc, [
-        ...days('th-top', PERIOD_2026_11, 30),
-        ...days('th-rev', PERIOD_2026_11, 30),
-        ...days('us-gold', PERIOD_2026_11, 30),
+        ...healthyDays('th-top', PERIOD_2026_11, 30),
+        ...healthyDays('th-rev', PERIOD_2026_11, 30),
+        ...healthyDays('us-gold', PERIOD_2026_11, 30),
       ]);
       expect(ingest).toEqual({ accepted: 90, rejected: [] });
       const run = await evaluateMonth(svc, '2026-11', ['TH', 'US']);
@@ -488,7 +455,7 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
 
     it('a revocation by an ingested fraud record hides the badge at once, stale grace included', async () => {
       const { svc } = await seedAndEvaluateNovember('2026-11-20T00:00:00Z');
-      const result = await ingestMetrics(svc, [day('us-gold', '2026-11-19', { fraudViolations: 1 }), day('th-top', '2026-11-19')]);
+      const result = await ingestMetrics(svc, [healthyDay('us-gold', '2026-11-19', { fraudViolations: 1 }), healthyDay('th-top', '2026-11-19')]);
       expect(result).toEqual({ accepted: 2, rejected: [] });
       expect((await svc.badges.getMonth('us-gold', '2026-11', true))?.revocation).toEqual({
         at: '2026-11-20T00:00:00.000Z',
@@ -506,7 +473,7 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
       const clock = testClock('2026-11-27T00:00:00Z');
       const svc = testServices(db, table, { clock });
       await putShop(svc, 'th-sep', 'TH');
-      expect(await ingestMetrics(svc, days('th-sep', '2026-07-26', 31))).toEqual({ accepted: 31, rejected: [] }); // September's period
+      expect(await ingestMetrics(svc, healthyDays('th-sep', '2026-07-26', 31))).toEqual({ accepted: 31, rejected: [] }); // September's period
       // September, then December early: its record prunes September's copy from the profile.
       for (const month of ['2026-09', '2026-12']) await evaluateMonth(svc, month, ['TH']);
       expect((await svc.badges.getMonth('th-sep', '2026-09', true))?.badge?.program).toBe('top-choice');

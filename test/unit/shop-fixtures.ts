@@ -4,8 +4,9 @@
  * criterion flip.
  */
 import type { LocalDate, Market } from '../../shared/domain/calendar';
-import { COUNTERS, type Aggregates, type Counter, type DailyRecord, type GaugeValues, type MetricName, type MetricValue } from '../../shared/domain/metrics';
+import type { Aggregates, DailyRecord, MetricName, MetricValue } from '../../shared/domain/metrics';
 import type { Certification, ShopProfile } from '../../shared/domain/rules';
+import { blankDay, type DayValues } from '../support/records';
 
 export type Metrics = Aggregates['metrics'];
 
@@ -13,10 +14,9 @@ export function shop(market: Market, certifications: Certification[] = [], shopI
   return { shopId, market, name: `Shop ${shopId}`, onboardedAt: '2023-01-15', certifications };
 }
 
-/** A daily record whose counters are all 0 unless given; gauges are absent unless given. */
-export function dailyRecord(date: LocalDate, values: Partial<Record<Counter, number>> & GaugeValues = {}, shopId = 'th-000001'): DailyRecord {
-  const counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
-  return { shopId, date, ...counters, ...values };
+/** blankDay (counters 0 unless given, gauges absent unless given) with the date first, of shop th-000001 unless given. */
+export function dailyRecord(date: LocalDate, values: DayValues = {}, shopId = 'th-000001'): DailyRecord {
+  return blankDay(shopId, date, values);
 }
 
 export function passingMetrics(overrides: Partial<Record<MetricName, MetricValue>> = {}): Metrics {
