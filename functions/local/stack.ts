@@ -117,7 +117,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const keys = await loadOrCreateKeys();
   const snapshotFile = join(REPO_ROOT, '.local', 'data', 'table.snapshot');
   if (options.persist && options.fresh) deleteSnapshot(snapshotFile);
-  const db = await startDynamoDbLocal();
+  // npm start stops the engine itself on Ctrl-C, after saving the table.
+  const db = await startDynamoDbLocal({ callerHandlesSignals: options.persist === true });
   try {
     const clientConfig = localClientConfig(db.endpoint);
     const raw = new DynamoDBClient(clientConfig);
@@ -204,7 +205,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await queue.idle();
-        await save();
+        await save().catch((error: unknown) => log(`could not save the last changes (${String(error)}); the previous snapshot stands`));
         await db.stop();
       },
     };

@@ -4,7 +4,7 @@
  * this file and chain.ts do everything else once. (The lookup function, which publishes no metrics, uses
  * chain.ts directly.)
  */
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { httpChain, type AnyRoute } from './chain';
 
@@ -12,6 +12,9 @@ export * from './chain';
 
 export const metrics = new Metrics({ namespace: 'SellerBadges', serviceName: 'seller-badges' });
 
+/** One `Requests` data point per invocation, so every flush has a metric to publish (EMF). */
+const countRequest = { before: async () => metrics.addMetric('Requests', MetricUnit.Count, 1) };
+
 export function httpHandler(list: AnyRoute[]) {
-  return httpChain(list, [logMetrics(metrics)]);
+  return httpChain(list, [logMetrics(metrics), countRequest]);
 }

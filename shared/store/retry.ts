@@ -32,6 +32,23 @@ export function backoffDelay(attempt: number, options: RetryOptions = {}): numbe
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Batch calls in flight at once per caller: enough to overlap latency, few enough not to queue on sockets. */
+const BATCHES_IN_FLIGHT = 16;
+
+/** Runs `fn` over `items` with at most `limit` calls at once; resolves with the results in order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
 /** Splits into chunks of `size` (DynamoDB: 25 writes or 100 keys per batch call). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -42,8 +59,10 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
 /** Writes every request (puts or deletes) of one table, 25 per call, retrying unprocessed ones. */
 export async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[], options: RetryOptions = {}) {
   const attempts = options.attempts ?? DEFAULTS.attempts;
-  await Promise.all(
-    chunks(requests, 25).map(async (chunk) => {
+  await mapLimited(
+    chunks(requests, 25),
+    BATCHES_IN_FLIGHT,
+    async (chunk) => {
       let pending: WriteRequest[] = chunk;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= attempts) throw new UnprocessedError('writes', pending.length);
@@ -51,7 +70,7 @@ export async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, 
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
         pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
       }
-    }),
+    },
   );
 }
 

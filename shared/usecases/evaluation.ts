@@ -19,6 +19,7 @@ import { aggregate } from '../domain/metrics';
 import type { ShopProfile } from '../domain/rules';
 import { conflict } from '../errors';
 import type { Run, ShopCounts } from '../store/runs';
+import { mapLimited } from '../store/retry';
 import { SHARDS_PER_MARKET } from '../store/table';
 import type { SegmentMessage, Services } from './services';
 
@@ -69,14 +70,6 @@ export async function startRun(svc: Services, request: RunRequest): Promise<Run>
   return run;
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(lanes);
-}
-
 /** Evaluates one shop for the month and writes its record (unless a dry run). Returns whether it has a badge. */
 async function evaluateOne(svc: Services, profile: ShopProfile, message: SegmentMessage): Promise<boolean> {
   const period = assessmentPeriod(message.month, profile.market);
@@ -109,7 +102,7 @@ export async function processSegment(svc: Services, message: SegmentMessage): Pr
   const counts: ShopCounts = { evaluated: 0, awarded: 0, failed: 0 };
   for await (const page of svc.shops.listShard(message.market, message.shard)) {
     const due = page.filter((p) => p.market === message.market && firstMonthAfter(p.onboardedAt) <= message.month);
-    await forEachLimited(due, SHOP_CONCURRENCY, async (profile) => {
+    await mapLimited(due, SHOP_CONCURRENCY, async (profile) => {
       let awarded: boolean;
       try {
         awarded = await evaluateOne(svc, profile, message);

@@ -56,7 +56,7 @@ import { useServices } from '../../shared/runtime';
 import { compactBadge } from '../../shared/store/badges';
 import { createDocumentClient } from '../../shared/store/client';
 import { badgeAttr, daySk, monthSk, PROFILE_SK, revocationAttr, RUN_SK, runPk, segmentSk, shardOf, shardPk, shopPk } from '../../shared/store/keys';
-import { batchWriteAll } from '../../shared/store/retry';
+import { batchWriteAll, mapLimited } from '../../shared/store/retry';
 import type { Run } from '../../shared/store/runs';
 import { TABLE } from '../../shared/store/table';
 import { segmentsOf, startRun } from '../../shared/usecases/evaluation';
@@ -225,14 +225,6 @@ export function benchShops(count: number, seed: number): BenchShop[] {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(lanes);
-}
-
 /** Plain values to AttributeValues, as the DocumentClient does (undefined removed). */
 function av(value: unknown): AttributeValue {
   if (value === null) return { NULL: true };
@@ -350,7 +342,7 @@ function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: R
 async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMessage[], shops: Map<string, FloorShop>, runId: string, concurrency: number): Promise<number> {
   let done = 0;
   const runKey: GetItemCommandInput = { TableName: table, Key: { pk: av(runPk(runId)), sk: av(RUN_SK) }, ConsistentRead: true };
-  await forEachLimited(segments, concurrency, async (seg) => {
+  await mapLimited(segments, concurrency, async (seg) => {
     await raw.send(new GetItemCommand(runKey));
     let evaluated = 0;
     let startKey: Record<string, AttributeValue> | undefined;
@@ -364,7 +356,7 @@ async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMe
           ExclusiveStartKey: startKey,
         }),
       );
-      await forEachLimited(page.Items ?? [], SHOP_CONCURRENCY, async (item) => {
+      await mapLimited(page.Items ?? [], SHOP_CONCURRENCY, async (item) => {
         const f = shops.get(item.shopId?.S as string);
         if (!f) throw new Error(`floor: no requests for ${JSON.stringify(item.shopId)}`);
         await raw.send(new QueryCommand(f.query));
@@ -441,13 +433,13 @@ async function load(svc: Services, doc: DynamoDBDocumentClient, table: string, s
   }));
   const profileChunks: (typeof profiles)[] = [];
   for (let i = 0; i < profiles.length; i += 25) profileChunks.push(profiles.slice(i, i + 25));
-  await forEachLimited(profileChunks, 32, async (chunk) => {
+  await mapLimited(profileChunks, 32, async (chunk) => {
     await batchWriteAll(doc, table, chunk);
   });
   const profileSeconds = timer.stop().seconds;
   const chunks: DailyRecord[][] = [];
   for (const s of shops) for (let i = 0; i < s.records.length; i += 25) chunks.push(s.records.slice(i, i + 25));
-  await forEachLimited(chunks, 32, async (chunk) => {
+  await mapLimited(chunks, 32, async (chunk) => {
     await svc.metrics.putDays(chunk);
   });
   const check = await svc.shops.get(shops[shops.length - 1]!.profile.shopId, true);

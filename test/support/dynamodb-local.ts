@@ -42,6 +42,11 @@ const LOCK_POLL_INTERVAL_MS = 250;
 const START_ATTEMPTS_ON_PORT_RACE = 3;
 
 export interface DynamoDbLocalOptions {
+  /**
+   * The caller stops the engine itself on SIGINT/SIGTERM (the local server saves its data first);
+   * the engine is then still killed when the process exits.
+   */
+  callerHandlesSignals?: boolean;
   /** Fixed port; by default a free one is picked. */
   port?: number;
   /** Persist data in this directory (shared DB file) instead of running in memory. */
@@ -295,7 +300,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await findFreePort());
     try {
-      return await launch(engineDir, port, opts.dbPath);
+      return await launch(engineDir, port, opts.dbPath, opts.callerHandlesSignals);
     } catch (error) {
       const canRetry = opts.port === undefined && attempt < START_ATTEMPTS_ON_PORT_RACE;
       if (!(canRetry && error instanceof PortInUseError)) throw error;
@@ -385,16 +390,18 @@ function javaBinary(): string {
   return 'java';
 }
 
-async function launch(engineDir: string, port: number, dbPath: string | undefined): Promise<DynamoDbLocalHandle> {
+async function launch(engineDir: string, port: number, dbPath: string | undefined, callerHandlesSignals = false): Promise<DynamoDbLocalHandle> {
   const child = spawn(javaBinary(), engineArgs(engineDir, port, dbPath), {
     cwd: engineDir,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: false,
+    // A caller that stops the engine itself keeps it out of the terminal's process group, so Ctrl-C
+    // reaches only the caller, which saves its data and then stops the engine (and kills it on exit).
+    detached: callerHandlesSignals,
   });
   const output = new OutputTail(OUTPUT_LINES_KEPT);
   output.attach(child);
   const exited = watchExit(child);
-  trackChild(child);
+  trackChild(child, !callerHandlesSignals);
 
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = memoise(() => stopChild(child, exited));
@@ -544,6 +551,8 @@ class OutputTail {
 
 interface ChildRegistry {
   children: Set<ChildProcess>;
+  /** Children the caller stops itself on a signal (killed on process exit only). */
+  signalExempt?: Set<ChildProcess>;
 }
 
 // Shared through globalThis because test runners may load this module many times in one process
@@ -561,11 +570,18 @@ function childRegistry(): ChildRegistry {
   return registry;
 }
 
-function trackChild(child: ChildProcess): void {
-  const { children } = childRegistry();
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.once('error', () => children.delete(child));
+function trackChild(child: ChildProcess, killOnSignal: boolean): void {
+  const registry = childRegistry();
+  registry.signalExempt ??= new Set();
+  const exempt = registry.signalExempt;
+  registry.children.add(child);
+  if (!killOnSignal) exempt.add(child);
+  const forget = () => {
+    registry.children.delete(child);
+    exempt.delete(child);
+  };
+  child.once('exit', forget);
+  child.once('error', forget);
 }
 
 function installExitHandlers(registry: ChildRegistry): void {
@@ -579,7 +595,7 @@ function installExitHandlers(registry: ChildRegistry): void {
     const onSignal = (): void => {
       // Kill even when other listeners exist: tsx and test runners install their own signal
       // handlers, so "someone else will clean up" cannot be inferred from listenerCount.
-      killAll();
+      for (const child of registry.children) if (!registry.signalExempt?.has(child)) child.kill('SIGKILL');
       process.off(signal, onSignal);
       // Listening for a signal disables Node's default "terminate"; restore it unless someone
       // else (e.g. the local server's graceful shutdown) has taken responsibility for it.
