@@ -584,7 +584,7 @@ export async function benchEvaluation(opts: BenchEvaluationOptions = {}): Promis
     const last = shops[n - 1]!.profile;
     const lastRun = runs.find((r) => r.markets.includes(last.market))!;
     const sample = await testServices(db, table, { doc }).badges.getMonth(last.shopId, MONTH, true);
-    if (!sample || (sample.runId !== lastRun.runId && !sample.runId.startsWith('floor-'))) throw new Error('the run did not write the month record');
+    if (!sample || (sample.runId !== lastRun.runId && !sample.runId.startsWith('floor'))) throw new Error('the run did not write the month record');
     log(`ours: ${n} shops in ${ours.seconds.toFixed(2)} s (${Math.round(n / ours.seconds)} shops/s); floor ${floor.seconds.toFixed(2)} s; ours / floor = ${(ours.seconds / floor.seconds).toFixed(3)}`);
 
     return {
