@@ -12,8 +12,15 @@ export * from './chain';
 
 export const metrics = new Metrics({ namespace: 'SellerBadges', serviceName: 'seller-badges' });
 
-/** One `Requests` data point per invocation, so every flush has a metric to publish (EMF). */
-const countRequest = { before: async () => metrics.addMetric('Requests', MetricUnit.Count, 1) };
+/**
+ * One `Requests` data point per invocation, so every flush has a metric to publish (EMF). It returns
+ * nothing on purpose: a middy `before` that returns a value ends the request with that value.
+ */
+const countRequest = {
+  before: async (): Promise<void> => {
+    metrics.addMetric('Requests', MetricUnit.Count, 1);
+  },
+};
 
 export function httpHandler(list: AnyRoute[]) {
   return httpChain(list, [logMetrics(metrics), countRequest]);
