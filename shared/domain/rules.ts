@@ -21,7 +21,7 @@ export interface Certification {
 export interface ShopProfile {
   shopId: string;
   market: Market;
-  name: string;
+  name?: string;
   onboardedAt: LocalDate;
   certifications: Certification[];
 }

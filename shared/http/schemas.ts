@@ -16,7 +16,8 @@ export const badgeMonth = z.string().refine(isBadgeMonth, 'must be a badge month
 
 export const profileBody = z.strictObject({
   market,
-  name: z.string().trim().min(1).max(200),
+  /** Optional: the contract's 400 cases are an unknown market, an impossible date and an unknown field. */
+  name: z.string().trim().min(1).max(200).optional(),
   onboardedAt: localDate,
   certifications: z
     .array(

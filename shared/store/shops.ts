@@ -53,13 +53,16 @@ export class ShopRepository {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: shopPk(profile.shopId), sk: PROFILE_SK },
+        // A replaced profile without a name loses the old one (REMOVE), as a PUT should.
         UpdateExpression:
-          'SET shopId = :id, market = :m, #n = :n, onboardedAt = :o, certifications = :c, gsi1pk = :g, gsi1sk = :id',
+          profile.name === undefined
+            ? 'SET shopId = :id, market = :m, onboardedAt = :o, certifications = :c, gsi1pk = :g, gsi1sk = :id REMOVE #n'
+            : 'SET shopId = :id, market = :m, #n = :n, onboardedAt = :o, certifications = :c, gsi1pk = :g, gsi1sk = :id',
         ExpressionAttributeNames: { '#n': 'name' },
         ExpressionAttributeValues: {
           ':id': profile.shopId,
           ':m': profile.market,
-          ':n': profile.name,
+          ...(profile.name === undefined ? {} : { ':n': profile.name }),
           ':o': profile.onboardedAt,
           ':c': profile.certifications,
           ':g': shardPk(profile.market, shardOf(profile.shopId)),

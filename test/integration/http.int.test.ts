@@ -228,6 +228,14 @@ describe('PUT /v1/shops/{shopId}', () => {
     expect(bare).toEqual({ shopId: 'th-put-2', market: 'SG', name: 'Bare', onboardedAt: '2026-01-31', certifications: [] });
   });
 
+  it('takes a profile without a name, and a PUT without one removes the name stored before', async () => {
+    const nameless = { market: 'TH', onboardedAt: '2026-01-05', certifications: [] };
+    expect(expectOk(await put('/v1/shops/th-nameless', { ...nameless, name: 'Had a name' }))).toMatchObject({ name: 'Had a name' });
+    const replaced = expectOk(await put('/v1/shops/th-nameless', nameless));
+    expect(replaced).toEqual({ shopId: 'th-nameless', ...nameless });
+    expect((await stack.services.shops.get('th-nameless', true))?.profile).not.toHaveProperty('name', 'Had a name');
+  });
+
   it('accepts a shop id of exactly 64 characters of A-Za-z0-9._-', async () => {
     const id = `A.z_9-${'x'.repeat(58)}`;
     expect(id).toHaveLength(64);
