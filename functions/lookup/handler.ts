@@ -7,7 +7,7 @@ import { LOOKUP_API, SHOP_ID_RE } from '../../shared/http/lookup-api';
 import { lookupServices as services } from '../../shared/runtime/lookup';
 import { lookupBadges, maxAgeSeconds } from '../../shared/usecases/lookup';
 
-// Imports stay this narrow on purpose (no api.ts, schemas.ts, middleware.ts or runtime.ts): storefronts
+// Imports stay this narrow on purpose (no api.ts, schemas.ts, middleware.ts or runtime/index.ts): storefronts
 // call this function at high volume, and its bundle size is its cold start (test/infra/bundle-sizes.ts).
 services();
 

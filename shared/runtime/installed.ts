@@ -1,7 +1,7 @@
 /**
  * What every function's services start from: the environment, validated once (fails fast at cold start),
  * and the slot where the local server and the tests install services built elsewhere. Light on purpose:
- * the lookup function imports it (shared/runtime/lookup.ts) without the full services of shared/runtime.ts.
+ * the lookup function imports it (shared/runtime/lookup.ts) without the full services of shared/runtime/index.ts.
  */
 import { readConfig, type Config } from '../config';
 import type { Services } from '../usecases/services';

@@ -3,12 +3,12 @@
  * server and the tests install their own (DynamoDB Local, an in-process queue, a test clock). The lookup
  * function builds only what it needs: shared/runtime/lookup.ts.
  */
-import { createDocumentClient } from './store/client';
-import { SqsSegmentQueue } from './queue';
-import { createServices, type Services } from './usecases/services';
-import { dynamoConfig, installedServices, installServices, runtimeConfig } from './runtime/installed';
+import { createDocumentClient } from '../store/client';
+import { SqsSegmentQueue } from '../queue';
+import { createServices, type Services } from '../usecases/services';
+import { dynamoConfig, installedServices, installServices, runtimeConfig } from './installed';
 
-export { dynamoConfig } from './runtime/installed';
+export { dynamoConfig } from './installed';
 
 /** Validates the environment (fails fast at cold start) and builds the services once. */
 export function services(): Services {
