@@ -41,3 +41,20 @@ export const conflict = (message: string, details: ErrorDetail[] = []) => new Ap
 export const unauthorized = (message: string) => new AppError('unauthorized', message);
 export const forbidden = (message: string) => new AppError('forbidden', message);
 export const tooLarge = (message: string) => new AppError('too_large', message);
+
+/** The parts of a zod issue the details need (structural, so this file imports no zod). */
+interface ValidationIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+/** Validation issues as error details: a path to fix and a message that says how; `prefix` names where. */
+export function issueDetails(issues: readonly ValidationIssue[], prefix?: string): ErrorDetail[] {
+  return issues.map((i) => ({
+    path: [...(prefix === undefined ? [] : [prefix]), ...i.path.map(String)].join('.') || '(root)',
+    message:
+      i.code === 'unrecognized_keys' ? `unknown field(s) ${(i.keys ?? []).join(', ')}: remove them or fix their spelling` : i.message,
+  }));
+}

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -31,53 +31,50 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const all: Alarm[] = [];
-
-    for (const [name, fn] of Object.entries(props.functions)) {
-      const alarm = new Alarm(this, `${capitalized(name)}Errors`, {
-        alarmDescription: `The ${name} function threw (or timed out) at least once in 5 minutes.`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+    /** Every alarm here fires on one datapoint >= 1; no data means nothing happened. */
+    const atLeastOnce = (alarmId: string, alarmDescription: string, metric: IMetric): Alarm => {
+      const alarm = new Alarm(this, alarmId, {
+        alarmDescription,
+        metric,
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      this.functionErrors[name] = alarm;
       all.push(alarm);
+      return alarm;
+    };
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.functionErrors[name] = atLeastOnce(
+        `${capitalized(name)}Errors`,
+        `The ${name} function threw (or timed out) at least once in 5 minutes.`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
     }
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      const alarm = new Alarm(this, `${capitalized(name)}Messages`, {
-        alarmDescription: `Messages are waiting in the ${name} dead-letter queue: inspect them and redrive.`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      this.deadLetters[name] = alarm;
-      all.push(alarm);
+      this.deadLetters[name] = atLeastOnce(
+        `${capitalized(name)}Messages`,
+        `Messages are waiting in the ${name} dead-letter queue: inspect them and redrive.`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      );
     }
 
     // The watchdog publishes one datapoint per market and month (1 = not succeeded); no data is normal.
     for (const market of MARKET_CODES) {
-      const alarm = new Alarm(this, `MonthlyRunNotSucceeded${market}`, {
-        alarmDescription:
-          `${market}: the month's evaluation run has not succeeded two hours after its start ` +
+      this.monthlyRunNotSucceeded[market] = atLeastOnce(
+        `MonthlyRunNotSucceeded${market}`,
+        `${market}: the month's evaluation run has not succeeded two hours after its start ` +
           '(00:00 market-local on the 1st). Check GET /v1/evaluations/{runId}; rerun with POST /v1/evaluations.',
-        metric: new Metric({
+        new Metric({
           namespace: RUN_HEALTH_METRIC.namespace,
           metricName: RUN_HEALTH_METRIC.metricName,
           dimensionsMap: { ...RUN_HEALTH_METRIC.serviceDimension, [RUN_HEALTH_METRIC.dimension]: market },
           statistic: 'Maximum',
           period: Duration.hours(1),
         }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      this.monthlyRunNotSucceeded[market] = alarm;
-      all.push(alarm);
+      );
     }
 
     if (props.alarmTopicArn !== undefined) {

@@ -12,7 +12,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse, type output } from 'zod/v4/core';
-import { AppError, badRequest, forbidden, tooLarge, unauthorized, type ErrorDetail } from '../errors';
+import { AppError, badRequest, forbidden, issueDetails, tooLarge, unauthorized } from '../errors';
 import { CORS_HEADERS, errorResponse, json } from './response';
 import { routeKey, type Access, type RouteDef, type Schema } from './routes';
 
@@ -90,10 +90,7 @@ export function authorize(access: Access, event: APIGatewayProxyEventV2): void {
 function validate<S extends Schema>(schema: S, value: unknown, where: string): output<S> {
   const parsed = safeParse(schema, value);
   if (parsed.success) return parsed.data;
-  const details: ErrorDetail[] = parsed.error.issues.map((i) => ({
-    path: [where, ...i.path.map(String)].join('.'),
-    message: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}: remove them or fix their spelling` : i.message,
-  }));
+  const details = issueDetails(parsed.error.issues, where);
   throw badRequest(`invalid ${where}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
 }
 

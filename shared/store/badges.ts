@@ -61,7 +61,7 @@ function decodeRecord(item: Record<string, unknown>): MonthRecord {
  * the monthly run's hot path (two writes per shop): low-level commands skip the DocumentClient's
  * marshalling middleware, about 0.1 ms of CPU per write (test/bench/evaluation.ts, docs/scale.md).
  */
-function attr(value: unknown): AttributeValue {
+export function attr(value: unknown): AttributeValue {
   if (value === null || value === undefined) return { NULL: true };
   if (typeof value === 'string') return { S: value };
   if (typeof value === 'number') return { N: String(value) };

@@ -2,12 +2,11 @@
  * Data in: shop profiles, and daily metrics with partial acceptance. Ingest never evaluates a month; it
  * only revokes a held badge at once when a record meets the badge program's revocation conditions.
  */
-import type { z } from 'zod';
 import { localDate as localDateAt, timeZoneOf } from '../domain/calendar';
 import type { DailyRecord } from '../domain/metrics';
 import { revocationDecision } from '../domain/revocation';
 import type { ShopProfile } from '../domain/rules';
-import type { ErrorDetail } from '../errors';
+import { issueDetails, type ErrorDetail } from '../errors';
 import { dailyRecord, type ProfileBody } from '../http/schemas';
 import { badgeAt } from './lookup';
 import type { Services } from './services';
@@ -23,13 +22,6 @@ export interface IngestResult {
   rejected: RejectedRecord[];
 }
 
-export function issuesToDetails(issues: z.core.$ZodIssue[]): ErrorDetail[] {
-  return issues.map((i) => ({
-    path: i.path.map(String).join('.') || '(root)',
-    message: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}: remove them or fix their spelling` : i.message,
-  }));
-}
-
 export async function putShop(svc: Services, shopId: string, body: ProfileBody): Promise<ShopProfile> {
   return svc.shops.putProfile({ shopId, ...body });
 }
@@ -42,7 +34,7 @@ export async function ingestMetrics(svc: Services, records: readonly unknown[]):
     if (parsed.success) valid.push({ index, record: parsed.data as DailyRecord });
     else {
       const id = (raw as { shopId?: unknown } | null)?.shopId;
-      rejected.push({ index, shopId: typeof id === 'string' ? id : null, errors: issuesToDetails(parsed.error.issues) });
+      rejected.push({ index, shopId: typeof id === 'string' ? id : null, errors: issueDetails(parsed.error.issues) });
     }
   });
 

@@ -53,7 +53,7 @@ import { RulesCache, type Certification, type ShopProfile } from '../../shared/d
 import { logger } from '../../shared/http/middleware';
 import { loadCatalog } from '../../shared/programs';
 import { useServices } from '../../shared/runtime';
-import { compactBadge } from '../../shared/store/badges';
+import { attr, compactBadge } from '../../shared/store/badges';
 import { createDocumentClient } from '../../shared/store/client';
 import { badgeAttr, daySk, monthSk, PROFILE_SK, revocationAttr, RUN_SK, runPk, segmentSk, shardOf, shardPk, shopPk } from '../../shared/store/keys';
 import { batchWriteAll, mapLimited } from '../../shared/store/retry';
@@ -227,19 +227,6 @@ export function benchShops(count: number, seed: number): BenchShop[] {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/** Plain values to AttributeValues, as the DocumentClient does (undefined removed). */
-function av(value: unknown): AttributeValue {
-  if (value === null) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') return { N: String(value) };
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (value instanceof Uint8Array) return { B: value };
-  if (Array.isArray(value)) return { L: value.map(av) };
-  const m: Record<string, AttributeValue> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) m[k] = av(v);
-  return { M: m };
-}
-
 /** DynamoDB item size: names + values (numbers: about 1 byte per 2 significant digits + 1; maps/lists: 3 + 1 per element). */
 function sizeOf(value: unknown): number {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;
@@ -314,36 +301,36 @@ function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: R
     query: {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: { ':pk': av(shopPk(shopId)), ':a': av(daySk(period.from)), ':b': av(daySk(period.to)) },
+      ExpressionAttributeValues: { ':pk': attr(shopPk(shopId)), ':a': attr(daySk(period.from)), ':b': attr(daySk(period.to)) },
     },
     month: {
       TableName: table,
-      Key: { pk: av(shopPk(shopId)), sk: av(monthSk(MONTH)) },
+      Key: { pk: attr(shopPk(shopId)), sk: attr(monthSk(MONTH)) },
       UpdateExpression: 'SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o',
       ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
       ExpressionAttributeNames: { '#result': 'result' },
       ExpressionAttributeValues: {
-        ':m': av(market),
-        ':out': av(badge.program ? 'awarded' : 'not-eligible'),
-        ':r': av(encoded),
-        ':at': av(CLOCK),
-        ':o': av(runOrder),
+        ':m': attr(market),
+        ':out': attr(badge.program ? 'awarded' : 'not-eligible'),
+        ':r': attr(encoded),
+        ':at': attr(CLOCK),
+        ':o': attr(runOrder),
       },
     },
     profile: {
       TableName: table,
-      Key: { pk: av(shopPk(shopId)), sk: av(PROFILE_SK) },
+      Key: { pk: attr(shopPk(shopId)), sk: attr(PROFILE_SK) },
       UpdateExpression: `SET #b = :b REMOVE ${removes.join(', ')}`,
       ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#b) OR #b.runOrder <= :o)',
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':b': av(badge), ':o': av(runOrder) },
+      ExpressionAttributeValues: { ':b': attr(badge), ':o': attr(runOrder) },
     },
   };
 }
 
 async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMessage[], shops: Map<string, FloorShop>, runId: string, concurrency: number): Promise<number> {
   let done = 0;
-  const runKey: GetItemCommandInput = { TableName: table, Key: { pk: av(runPk(runId)), sk: av(RUN_SK) }, ConsistentRead: true };
+  const runKey: GetItemCommandInput = { TableName: table, Key: { pk: attr(runPk(runId)), sk: attr(RUN_SK) }, ConsistentRead: true };
   await mapLimited(segments, concurrency, async (seg) => {
     await raw.send(new GetItemCommand(runKey));
     let evaluated = 0;
@@ -354,7 +341,7 @@ async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMe
           TableName: table,
           IndexName: TABLE.indexes[0].name,
           KeyConditionExpression: 'gsi1pk = :g',
-          ExpressionAttributeValues: { ':g': av(shardPk(seg.market, seg.shard)) },
+          ExpressionAttributeValues: { ':g': attr(shardPk(seg.market, seg.shard)) },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -374,16 +361,16 @@ async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMe
           {
             Put: {
               TableName: table,
-              Item: { pk: av(runPk(runId)), sk: av(segmentSk(seg.market, seg.shard)), evaluated: av(evaluated), awarded: av(0), failed: av(0) },
+              Item: { pk: attr(runPk(runId)), sk: attr(segmentSk(seg.market, seg.shard)), evaluated: attr(evaluated), awarded: attr(0), failed: attr(0) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
           {
             Update: {
               TableName: table,
-              Key: { pk: av(runPk(runId)), sk: av(RUN_SK) },
+              Key: { pk: attr(runPk(runId)), sk: attr(RUN_SK) },
               UpdateExpression: 'ADD segmentsDone :one, evaluated :e, awarded :a, failed :f',
-              ExpressionAttributeValues: { ':one': av(1), ':e': av(evaluated), ':a': av(0), ':f': av(0) },
+              ExpressionAttributeValues: { ':one': attr(1), ':e': attr(evaluated), ':a': attr(0), ':f': attr(0) },
             },
           },
         ],
