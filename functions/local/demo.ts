@@ -7,7 +7,7 @@
 import { addDays, addMonths, dayNumber, localDate, MARKET_CODES, timeZoneOf, type LocalDate, type Market } from '../../shared/domain/calendar';
 import type { DailyRecord } from '../../shared/domain/metrics';
 import type { Certification, ShopProfile } from '../../shared/domain/rules';
-import { prng } from '../../test/support/prng';
+import { prng } from './prng';
 
 export type Archetype = 'winner' | 'near-miss' | 'average' | 'mall' | 'revoked' | 'official' | 'authorized' | 'silver' | 'legacy';
 

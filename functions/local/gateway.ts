@@ -7,25 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
-import { API, routeKey, type RouteDef } from '../../shared/http/api';
+import { API, routeKey, type ApiFunction, type RouteDef } from '../../shared/http/api';
 import { CORS_HEADERS, errorBody } from '../../shared/http/response';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-/** Which deployed function serves which route (the same split as infra/). */
-export const FUNCTION_OF_ROUTE: Record<keyof typeof API, 'lookup' | 'seller' | 'ingest' | 'admin'> = {
-  badge: 'lookup',
-  badges: 'lookup',
-  eligibility: 'seller',
-  history: 'seller',
-  projection: 'seller',
-  putShop: 'ingest',
-  metrics: 'ingest',
-  startRun: 'admin',
-  getRun: 'admin',
-  revoke: 'admin',
-  openapi: 'admin',
-};
 
 /** Larger bodies never reach a function (API Gateway and Lambda cap payloads too). */
 const GATEWAY_BODY_LIMIT = 6 * 1024 * 1024;
@@ -38,14 +23,13 @@ interface CompiledRoute {
 }
 
 export interface GatewayOptions {
-  handlers: Record<'lookup' | 'seller' | 'ingest' | 'admin', HttpLambda>;
+  handlers: Record<ApiFunction, HttpLambda>;
   verify: (authorization: string | undefined) => Promise<JWTPayload | null>;
   isReady?: () => boolean;
 }
 
 function compile(handlers: GatewayOptions['handlers']): CompiledRoute[] {
-  return (Object.keys(API) as (keyof typeof API)[]).map((name) => {
-    const def: RouteDef = API[name];
+  return Object.values(API).map((def: RouteDef) => {
     const params: string[] = [];
     const pattern = new RegExp(
       `^${def.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, p: string) => {
@@ -53,7 +37,7 @@ function compile(handlers: GatewayOptions['handlers']): CompiledRoute[] {
         return '([^/]+)';
       })}$`,
     );
-    return { def, pattern, params, handler: handlers[FUNCTION_OF_ROUTE[name]] };
+    return { def, pattern, params, handler: handlers[def.fn] };
   });
 }
 
@@ -167,8 +151,7 @@ export function createGateway(options: GatewayOptions): Server {
           ...(claims ? { authorizer: { jwt: { claims: claims as Record<string, string>, scopes: null } } } : {}),
         } as APIGatewayProxyEventV2['requestContext'],
       };
-      const fn = FUNCTION_OF_ROUTE[(Object.keys(API) as (keyof typeof API)[]).find((k) => API[k] === match.def)!];
-      const result = await match.handler(event, lambdaContext(fn, requestId));
+      const result = await match.handler(event, lambdaContext(match.def.fn, requestId));
       const out = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
       send(res, result.statusCode ?? 200, { ...(result.headers ?? {}) }, out);
     } catch (error) {

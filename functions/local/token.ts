@@ -1,6 +1,6 @@
 /** `npm run -s token -- --operator` | `-- --shop <shopId>`: prints one bearer token on its last line. */
 import { SHOP_ID_RE } from '../../shared/http/schemas';
-import { loadOrCreateKeys, mintToken } from '../../test/support/tokens';
+import { loadOrCreateKeys, mintToken } from './tokens';
 
 const args = process.argv.slice(2);
 const shopAt = args.indexOf('--shop');

@@ -13,11 +13,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { API, type ApiFunction, type RouteDef } from '../../shared/http/api';
 import { LOG_RETENTION } from '../function-defaults';
 import { BadgeFunction } from './badge-function';
 import type { BadgeTable, TableAccess } from './badge-table';
 
-export type ApiFunctionName = 'lookup' | 'seller' | 'ingest' | 'admin';
+export type ApiFunctionName = ApiFunction;
 
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -28,22 +29,15 @@ export interface RouteSpec {
 }
 
 /**
- * Every route of the contract (../shared/contract.md). Who may call a protected route (the shop's seller,
- * an operator) is decided by the handler from the token's claims; API Gateway only proves the token.
+ * Every route of the contract, derived from the one route table (shared/http/api.ts). Who may call a
+ * protected route (the shop's seller, an operator) is decided by the handler from the token's claims.
  */
-export const ROUTES: readonly RouteSpec[] = [
-  { method: 'GET', path: '/v1/shops/{shopId}/badge', fn: 'lookup', auth: 'public' },
-  { method: 'GET', path: '/v1/badges', fn: 'lookup', auth: 'public' },
-  { method: 'GET', path: '/openapi.json', fn: 'admin', auth: 'public' },
-  { method: 'GET', path: '/v1/shops/{shopId}/eligibility', fn: 'seller', auth: 'jwt' },
-  { method: 'GET', path: '/v1/shops/{shopId}/history', fn: 'seller', auth: 'jwt' },
-  { method: 'GET', path: '/v1/shops/{shopId}/projection', fn: 'seller', auth: 'jwt' },
-  { method: 'POST', path: '/v1/metrics', fn: 'ingest', auth: 'jwt' },
-  { method: 'PUT', path: '/v1/shops/{shopId}', fn: 'ingest', auth: 'jwt' },
-  { method: 'POST', path: '/v1/evaluations', fn: 'admin', auth: 'jwt' },
-  { method: 'GET', path: '/v1/evaluations/{runId}', fn: 'admin', auth: 'jwt' },
-  { method: 'POST', path: '/v1/shops/{shopId}/revocations', fn: 'admin', auth: 'jwt' },
-];
+export const ROUTES: readonly RouteSpec[] = Object.values(API).map((d: RouteDef) => ({
+  method: d.method,
+  path: d.path,
+  fn: d.fn,
+  auth: d.access === 'public' ? 'public' : 'jwt',
+}));
 
 /**
  * Stage-wide limits, well under the account's default 10,000 rps / 5,000 burst that all APIs of the

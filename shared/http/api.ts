@@ -7,18 +7,18 @@ import { LOOKUP_API } from './lookup-api';
 import { def } from './routes';
 import * as s from './schemas';
 
-export { routeKey, type Access, type RouteDef } from './routes';
+export { routeKey, type Access, type ApiFunction, type RouteDef } from './routes';
 
 export const API = {
   ...LOOKUP_API,
-  putShop: def({ method: 'PUT', path: '/v1/shops/{shopId}', access: 'operator', status: 200, summary: 'Create or replace a shop profile', pathSchema: s.shopPath, body: s.profileBody }),
-  metrics: def({ method: 'POST', path: '/v1/metrics', access: 'operator', status: 200, summary: 'Ingest 1 to 1000 daily records (partial acceptance)', body: s.metricsBody }),
-  eligibility: def({ method: 'GET', path: '/v1/shops/{shopId}/eligibility', access: 'seller', status: 200, summary: 'A badge month criterion by criterion', pathSchema: s.shopPath, query: s.eligibilityQuery }),
-  history: def({ method: 'GET', path: '/v1/shops/{shopId}/history', access: 'seller', status: 200, summary: 'Badge months, newest first', pathSchema: s.shopPath, query: s.historyQuery }),
-  projection: def({ method: 'GET', path: '/v1/shops/{shopId}/projection', access: 'seller', status: 200, summary: 'The open period evaluated on the days so far', pathSchema: s.shopPath, query: s.emptyQuery }),
-  startRun: def({ method: 'POST', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
-  getRun: def({ method: 'GET', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
-  revoke: def({ method: 'POST', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
-  openapi: def({ method: 'GET', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
+  putShop: def({ method: 'PUT', fn: 'ingest', path: '/v1/shops/{shopId}', access: 'operator', status: 200, summary: 'Create or replace a shop profile', pathSchema: s.shopPath, body: s.profileBody }),
+  metrics: def({ method: 'POST', fn: 'ingest', path: '/v1/metrics', access: 'operator', status: 200, summary: 'Ingest 1 to 1000 daily records (partial acceptance)', body: s.metricsBody }),
+  eligibility: def({ method: 'GET', fn: 'seller', path: '/v1/shops/{shopId}/eligibility', access: 'seller', status: 200, summary: 'A badge month criterion by criterion', pathSchema: s.shopPath, query: s.eligibilityQuery }),
+  history: def({ method: 'GET', fn: 'seller', path: '/v1/shops/{shopId}/history', access: 'seller', status: 200, summary: 'Badge months, newest first', pathSchema: s.shopPath, query: s.historyQuery }),
+  projection: def({ method: 'GET', fn: 'seller', path: '/v1/shops/{shopId}/projection', access: 'seller', status: 200, summary: 'The open period evaluated on the days so far', pathSchema: s.shopPath, query: s.emptyQuery }),
+  startRun: def({ method: 'POST', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
+  getRun: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
+  revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
+  openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;
 

@@ -24,6 +24,6 @@ export const batchQuery = z.object({
 });
 
 export const LOOKUP_API = {
-  badge: def({ method: 'GET', path: '/v1/shops/{shopId}/badge', access: 'public', status: 200, summary: 'The badge a shop shows at an instant (default now)', pathSchema: shopPath, query: badgeQuery }),
-  badges: def({ method: 'GET', path: '/v1/badges', access: 'public', status: 200, summary: 'Badges of 1 to 100 shops at once', query: batchQuery }),
+  badge: def({ method: 'GET', fn: 'lookup', path: '/v1/shops/{shopId}/badge', access: 'public', status: 200, summary: 'The badge a shop shows at an instant (default now)', pathSchema: shopPath, query: badgeQuery }),
+  badges: def({ method: 'GET', fn: 'lookup', path: '/v1/badges', access: 'public', status: 200, summary: 'Badges of 1 to 100 shops at once', query: batchQuery }),
 } as const;

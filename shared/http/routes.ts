@@ -10,8 +10,12 @@ export type Access = 'public' | 'seller' | 'operator';
 /** A zod schema, classic (`zod`) or mini (`zod/mini`): both validate and both feed /openapi.json. */
 export type Schema = $ZodType;
 
+/** The deployed function that serves a route (one folder under functions/). */
+export type ApiFunction = 'lookup' | 'seller' | 'ingest' | 'admin';
+
 export interface RouteDef {
   method: 'GET' | 'PUT' | 'POST';
+  fn: ApiFunction;
   path: string;
   access: Access;
   summary: string;

@@ -1,6 +1,6 @@
 /**
  * The one table's key schema, defined once: the CDK stack (infra/) and the local/test setup
- * (test/support/tables.ts) both build the table from this, so they cannot drift apart.
+ * (functions/local/tables.ts) both build the table from this, so they cannot drift apart.
  *
  * Single-table design (all items of a shop share its partition, so a shop's reads are one request):
  *

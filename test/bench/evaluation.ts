@@ -62,9 +62,9 @@ import { TABLE } from '../../shared/store/table';
 import { segmentsOf, startRun } from '../../shared/usecases/evaluation';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
 import { LocalSegmentQueue } from '../../functions/local/queue';
-import { localClientConfig } from '../support/dynamodb-local';
+import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestDb } from '../support/harness';
-import { Draw, prng } from '../support/prng';
+import { Draw, prng } from '../../functions/local/prng';
 import type { Section } from './run';
 import { byTier, ORDER_VALUE, TIER_WEIGHTS } from './synthetic';
 

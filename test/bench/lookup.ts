@@ -42,9 +42,9 @@ import { PROFILE_SK, shopPk } from '../../shared/store/keys';
 import { putShop } from '../../shared/usecases/ingest';
 import { moduleInit } from '../infra/bundle-init';
 import { bundleSize, bundleSizes } from '../infra/bundle-sizes';
-import { localClientConfig } from '../support/dynamodb-local';
+import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { startTestDb, testClock, testServices } from '../support/harness';
-import { prng } from '../support/prng';
+import { prng } from '../../functions/local/prng';
 import type { Section } from './run';
 
 export interface BenchLookupOptions {

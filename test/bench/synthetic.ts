@@ -11,7 +11,7 @@
 import { addDays, assessmentPeriod, dateOfDayNumber, dayNumber, type BadgeMonth, type LocalDate, type Market } from '../../shared/domain/calendar';
 import { aggregate, type Aggregates, type DailyRecord, type ShopStatus } from '../../shared/domain/metrics';
 import type { Certification, CertificationType, ShopProfile } from '../../shared/domain/rules';
-import { PairedDraw, prng, type Draw } from '../support/prng';
+import { PairedDraw, prng, type Draw } from '../../functions/local/prng';
 
 export interface SyntheticShop {
   profile: ShopProfile;

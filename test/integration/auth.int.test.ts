@@ -9,7 +9,7 @@ import { startLocalStack, type LocalStack } from '../../functions/local/stack';
 import { addDays, localDate, timeZoneOf } from '../../shared/domain/calendar';
 import { expectErrorShape as expectError, nowSeconds as now, request, signedToken, unsignedToken, type CallOptions, type SigningKey, type TokenOptions } from '../support/http';
 import { blankDay } from '../support/records';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateKeys, mintToken, type KeyPair } from '../support/tokens';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateKeys, mintToken, type KeyPair } from '../../functions/local/tokens';
 
 let stack: LocalStack;
 let keys: KeyPair;

@@ -12,8 +12,8 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig, startDynamoDbLocal } from '../support/dynamodb-local.js';
-import type { DynamoDbLocalHandle } from '../support/dynamodb-local.js';
+import { localClientConfig, startDynamoDbLocal } from '../../functions/local/dynamodb-local';
+import type { DynamoDbLocalHandle } from '../../functions/local/dynamodb-local';
 
 const TABLE = 'launcher-smoke';
 

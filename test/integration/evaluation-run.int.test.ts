@@ -22,7 +22,7 @@ import { failSegment, pendingSegments, processSegment, segmentsOf, startRun, typ
 import { ingestMetrics } from '../../shared/usecases/ingest';
 import { lookupBadges } from '../../shared/usecases/lookup';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
-import { localClientConfig } from '../support/dynamodb-local';
+import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestClock, type TestDb } from '../support/harness';
 import { healthyDay, healthyDays, type DayValues } from '../support/records';
 

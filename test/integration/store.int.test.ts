@@ -25,7 +25,7 @@ import { processSegment, startRun } from '../../shared/usecases/evaluation';
 import { ingestMetrics } from '../../shared/usecases/ingest';
 import { lookupBadges, type BadgeView } from '../../shared/usecases/lookup';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
-import { localClientConfig } from '../support/dynamodb-local';
+import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { startTestDb, testClock, testServices, type TestDb } from '../support/harness';
 import { healthyDay, healthyDays } from '../support/records';
 

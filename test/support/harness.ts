@@ -7,8 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../shared/store/client';
 import { createServices, type SegmentQueue, type Services } from '../../shared/usecases/services';
-import { localClientConfig, startDynamoDbLocal, type DynamoDbLocalHandle } from './dynamodb-local';
-import { createTable } from './tables';
+import { localClientConfig, startDynamoDbLocal, type DynamoDbLocalHandle } from '../../functions/local/dynamodb-local';
+import { createTable } from '../../functions/local/tables';
 
 export interface TestClock {
   now: Date;

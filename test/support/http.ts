@@ -5,7 +5,7 @@
  */
 import { SignJWT, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from './tokens';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../functions/local/tokens';
 
 export interface Answer<T = unknown> {
   status: number;
