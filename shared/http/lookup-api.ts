@@ -4,10 +4,11 @@
  * file, never api.ts or schemas.ts). The route table (api.ts) lists these routes first.
  */
 import * as z from 'zod/mini';
+import { SHOP_ID_MESSAGE, SHOP_ID_RE } from '../domain/shop-id';
 import { def } from './routes';
 
-export const SHOP_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
-export const SHOP_ID_MESSAGE = 'must be 1-64 characters of A-Z a-z 0-9 . _ -';
+export { SHOP_ID_RE };
+
 export const INSTANT_MESSAGE = 'must be an ISO-8601 instant with a time zone, e.g. 2026-11-01T00:00:00Z';
 
 export const shopId = z.string().check(z.regex(SHOP_ID_RE, SHOP_ID_MESSAGE));

@@ -3,12 +3,12 @@
  */
 import * as z from 'zod';
 import { isBadgeMonth, isLocalDate, MARKET_CODES, type Market } from '../domain/calendar';
-import { COUNTERS, SHOP_STATUSES } from '../domain/metrics';
 import { CERTIFICATION_TYPES } from '../domain/rules';
-import { SHOP_ID_MESSAGE, SHOP_ID_RE } from './lookup-api';
+import { SHOP_ID_MESSAGE, SHOP_ID_RE } from '../domain/shop-id';
 
 // The public lookup routes' schemas (shopPath, badgeQuery, batchQuery) are zod/mini, in lookup-api.ts.
-export { SHOP_ID_RE, shopPath } from './lookup-api';
+export { SHOP_ID_RE } from '../domain/shop-id';
+export { shopPath } from './lookup-api';
 export const shopId = z.string().regex(SHOP_ID_RE, SHOP_ID_MESSAGE);
 export const market = z.enum(MARKET_CODES as [Market, ...Market[]], { error: `must be one of ${MARKET_CODES.join(', ')}` });
 export const localDate = z.string().refine(isLocalDate, 'must be a real calendar date YYYY-MM-DD');
@@ -33,66 +33,8 @@ export const profileBody = z.strictObject({
 });
 export type ProfileBody = z.infer<typeof profileBody>;
 
-const count = z.int().min(0, 'must be a whole number >= 0');
-const gauge = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
-/**
- * A score or share in [min, max]. DynamoDB numbers stop at 1e-130, so a smaller positive value (say a
- * denormal 5e-324) is kept as the 0 it means instead of failing the whole batch's write.
- */
-const fraction = (min: number, max: number) =>
-  z
-    .number()
-    .min(min)
-    .max(max)
-    .transform((x) => (x > 0 && x < 1e-130 ? 0 : x));
-
-const counters = Object.fromEntries(COUNTERS.map((c) => [c, count])) as Record<(typeof COUNTERS)[number], typeof count>;
-
-/** Consistency rules of the contract: each is [left sum, right sum, message path]. */
-const INVARIANTS: [string[], string, string][] = [
-  [['ordersCancelled', 'ordersReturned', 'ordersRefunded'], 'ordersPlaced', 'ordersCancelled + ordersReturned + ordersRefunded'],
-  [['sellerFaultCancellations'], 'ordersCancelled', 'sellerFaultCancellations'],
-  [['lateDispatches'], 'ordersShipped', 'lateDispatches'],
-  [['sellerFaultReturns'], 'ordersReturned+ordersRefunded', 'sellerFaultReturns'],
-  [['chatsAnsweredWithin24h'], 'chatsReceived', 'chatsAnsweredWithin24h'],
-  [['negativeReviews'], 'reviews', 'negativeReviews'],
-  [['positiveProductRatings'], 'productRatings', 'positiveProductRatings'],
-];
-
-export const dailyRecord = z
-  .strictObject({
-    shopId,
-    date: localDate,
-    ...counters,
-    uniqueBuyers30d: gauge(count),
-    shopPerformanceScore: gauge(fraction(0, 5)),
-    shopRating: gauge(fraction(0, 5)),
-    violationPoints: gauge(count),
-    fraudViolations: gauge(count),
-    counterfeitViolations: gauge(count),
-    reputationPoints: gauge(count),
-    status: gauge(z.enum(SHOP_STATUSES)),
-    probationGraduated: gauge(z.boolean()),
-    hasLogo: gauge(z.boolean()),
-    sellableProducts: gauge(count),
-    freeShippingShare: gauge(fraction(0, 1)),
-    returnWindowDays: gauge(count),
-    gmv365d: gauge(count),
-  })
-  .superRefine((r, ctx) => {
-    const value = (name: string) => name.split('+').reduce((sum, n) => sum + (r as unknown as Record<string, number>)[n]!, 0);
-    for (const [left, right, label] of INVARIANTS) {
-      const l = left.reduce((sum, n) => sum + value(n), 0);
-      const rv = value(right);
-      if (l > rv) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [left[0] as string],
-          message: `${label} (${l}) must not exceed ${right.replace('+', ' + ')} (${rv})`,
-        });
-      }
-    }
-  });
+// The daily record's schema is the domain's (shared/domain/daily-record.ts); ingest validates each record with it.
+export { dailyRecord } from '../domain/daily-record';
 
 export const metricsBody = z.strictObject({
   records: z.array(z.unknown()).min(1, 'send 1 to 1000 records').max(1000, 'send at most 1000 records per request'),

@@ -15,7 +15,7 @@ const RECORD_FIELDS = ['shopId', 'date', ...COUNTERS, ...GAUGES, ...PEAKS] as co
  * as the low-level command and converted here: the DocumentClient's marshalling and unmarshalling, and an
  * object rest copy (`const { pk, sk, ...record } = item`, a slow path in V8), cost about half a millisecond
  * of CPU per shop (test/bench/evaluation.ts, docs/scale.md). Daily records hold numbers, strings and
- * booleans only (shared/http/schemas.ts).
+ * booleans only (shared/domain/daily-record.ts).
  */
 function toRecord(item: Record<string, AttributeValue>): DailyRecord {
   const record: Record<string, unknown> = {};

@@ -7,7 +7,7 @@ import type { DailyRecord } from '../domain/metrics';
 import { revocationDecision } from '../domain/revocation';
 import type { ShopProfile } from '../domain/rules';
 import { issueDetails, type ErrorDetail } from '../errors';
-import { dailyRecord, type ProfileBody } from '../http/schemas';
+import { dailyRecord } from '../domain/daily-record';
 import { badgeAt } from './lookup';
 import type { Services } from './services';
 
@@ -22,7 +22,7 @@ export interface IngestResult {
   rejected: RejectedRecord[];
 }
 
-export async function putShop(svc: Services, shopId: string, body: ProfileBody): Promise<ShopProfile> {
+export async function putShop(svc: Services, shopId: string, body: Omit<ShopProfile, 'shopId'>): Promise<ShopProfile> {
   return svc.shops.putProfile({ shopId, ...body });
 }
 
