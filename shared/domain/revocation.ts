@@ -4,7 +4,7 @@
  */
 import { assessmentPeriod, type BadgeMonth, type Market } from './calendar';
 import type { DailyRecord } from './metrics';
-import { compare, type Catalog } from './rules';
+import { compare, programInForce, type Catalog } from './rules';
 
 export interface HeldBadge {
   program: string;
@@ -16,11 +16,12 @@ export type RevocationDecision = { revoke: false } | { revoke: true; reason: str
 const KEEP: RevocationDecision = { revoke: false };
 
 /**
- * Revoke when the record meets one of the program's revocation conditions and is dated on or after the
- * first day of the assessment period that awarded the badge (older days were already judged).
+ * Revoke when the record meets one of the revocation conditions of the program version that awarded the
+ * badge (the one in force in the held badge's month, not today's newest) and is dated on or after the
+ * first day of the assessment period that awarded it (older days were already judged).
  */
 export function revocationDecision(held: HeldBadge, record: DailyRecord, catalog: Catalog, market: Market): RevocationDecision {
-  const program = catalog.programs.find((p) => p.id === held.program);
+  const program = programInForce(catalog, held.program, held.month);
   if (!program || program.revokeWhen.length === 0) return KEEP;
   if (record.date < assessmentPeriod(held.month, market).from) return KEEP;
   const reasons: string[] = [];

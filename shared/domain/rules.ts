@@ -39,7 +39,11 @@ export type CriterionDefinitionShape =
   | ({ id: string; label: string } & ConditionDefinition)
   | { id: string; label: string; anyOf: ConditionDefinition[] };
 
-/** A validated program (the output of the catalog schema). */
+/**
+ * One version of a program (the output of the catalog schema). A program id can have several versions,
+ * each in effect for its own badge months; the catalog schema guarantees they neither overlap nor leave
+ * a gap, so at most one version of an id is in force in any month.
+ */
 export interface Program {
   id: string;
   label: string;
@@ -54,7 +58,9 @@ export interface Program {
 }
 
 export interface Catalog {
+  /** Program ids, each once: the first a shop qualifies for wins. */
   precedence: string[];
+  /** Every version of every program. */
   programs: Program[];
 }
 
@@ -95,6 +101,11 @@ export interface MarketRules {
 export function inEffect(program: Program, month: BadgeMonth): boolean {
   const { from, to } = program.effective;
   return (from === undefined || month >= from) && (to === undefined || month <= to);
+}
+
+/** The version of program `id` in force in badge month `month`, or undefined when none is. */
+export function programInForce(catalog: Catalog, id: string, month: BadgeMonth): Program | undefined {
+  return catalog.programs.find((p) => p.id === id && inEffect(p, month));
 }
 
 function resolveThreshold(threshold: ThresholdDefinition, market: Market): Scalar {
@@ -165,7 +176,11 @@ function compileCriterion(c: CriterionDefinitionShape, market: Market): Compiled
   return { id: c.id, label: c.label.replaceAll('{threshold}', formatThreshold(cond.metric, cond.threshold, market)), ...cond, anyOf: null };
 }
 
-/** The programs of `market` in effect in `month`, compiled, in precedence order. */
+/**
+ * The programs of `market` in effect in `month`, compiled, in precedence order. Filtering by effective
+ * months picks, for each program id, the one version in force that month, so a rerun of a past month
+ * uses (and records) the thresholds and version of that month, not the newest ones.
+ */
 export function compileRules(catalog: Catalog, market: Market, month: BadgeMonth): MarketRules {
   const rank = (id: string) => catalog.precedence.indexOf(id);
   const programs = catalog.programs

@@ -1,7 +1,8 @@
 /**
- * The catalog the service ships with (../shared/programs.md "The catalog"). Data only: a threshold or a
- * market is one edit here; `loadCatalog` validates it. Money is in the market currency's minor units and
- * rates are fractions (3% is 0.03).
+ * The catalog the service ships with (../shared/programs.md "The catalog"). Data only: a market is one
+ * edit here, a threshold change a new version of the program from a badge month (the old version ends the
+ * month before, so past months keep their thresholds); `loadCatalog` validates it. Money is in the
+ * market currency's minor units and rates are fractions (3% is 0.03).
  */
 import type { z } from 'zod';
 import type { catalogSchema } from './schema';
@@ -12,6 +13,91 @@ const PERFORMANCE_REVOCATION = [
   { field: 'counterfeitViolations', op: '>', threshold: 0 },
   { field: 'status', op: '!=', threshold: 'active' },
 ] as const;
+
+type ProgramInput = z.input<typeof catalogSchema>['programs'][number];
+type PerMarket = Record<(typeof SEA)[number], number>;
+
+/** TopChoice's either/or volume criterion; its order thresholds per market are what versions change. */
+function topChoiceVolume(completedOrders: PerMarket) {
+  return {
+    id: 'volume',
+    label: '{0} completed orders or {1} sales',
+    anyOf: [
+      { metric: 'completedOrders' as const, op: '>=' as const, threshold: completedOrders },
+      {
+        metric: 'gmv' as const,
+        op: '>=' as const,
+        threshold: { MY: 350_000, VN: 20_000_000, SG: 100_000, PH: 3_000_000, TH: 3_500_000, ID: 500_000_000 },
+      },
+    ],
+  };
+}
+
+// Thresholds: SEA cross-border Star Shop criteria effective 2024-09-27; TH and ID volume is assumed.
+const TOP_CHOICE_2024_09_27: ProgramInput = {
+  id: 'top-choice',
+  label: 'TopChoice',
+  version: '2024-09-27',
+  markets: [...SEA],
+  // Ends where the 2027-01-01 version takes over (a change is a new version, never an edit of this one).
+  effective: { to: '2026-12' },
+  excludedBy: ['mall'],
+  criteria: [
+    topChoiceVolume({ MY: 150, VN: 150, SG: 150, PH: 100, TH: 150, ID: 150 }),
+    { id: 'unique-buyers', label: 'At least {threshold} unique buyers in 30 days', metric: 'uniqueBuyers30d', op: '>=', threshold: 15 },
+    {
+      id: 'seller-fault-cancellation-rate',
+      label: 'Seller-fault cancellation rate below {threshold}',
+      metric: 'sellerFaultCancellationRate',
+      op: '<',
+      threshold: 0.03,
+    },
+    { id: 'late-dispatch-rate', label: 'Late dispatch rate below {threshold}', metric: 'lateDispatchRate', op: '<', threshold: 0.03 },
+    {
+      id: 'seller-fault-return-rate',
+      label: 'Seller-fault return rate below {threshold}',
+      metric: 'sellerFaultReturnRate',
+      op: '<',
+      threshold: 0.01,
+    },
+    { id: 'chat-reply-rate', label: 'Chat reply rate within 24h above {threshold}', metric: 'chatReplyRate24h', op: '>', threshold: 0.85 },
+    {
+      id: 'negative-review-rate',
+      label: 'Negative review rate below {threshold}',
+      metric: 'negativeReviewRate',
+      op: '<',
+      threshold: { MY: 0.004, VN: 0.004, SG: 0.004, PH: 0.005, TH: 0.004, ID: 0.004 },
+    },
+    {
+      id: 'shop-rating',
+      label: 'Shop rating above {threshold}',
+      metric: 'shopRating',
+      op: '>',
+      threshold: { MY: 4.2, VN: 4.2, SG: 4.2, PH: 4.0, TH: 4.2, ID: 4.2 },
+    },
+    { id: 'violation-points', label: 'Fewer than {threshold} violation points', metric: 'violationPoints', op: '<', threshold: 12 },
+    { id: 'fraud-violations', label: 'No fraud violations', metric: 'fraudViolations', op: '=', threshold: 0 },
+    { id: 'counterfeit-violations', label: 'No counterfeit violations', metric: 'counterfeitViolations', op: '=', threshold: 0 },
+    { id: 'status', label: 'Shop status is active', metric: 'status', op: '=', threshold: 'active' },
+  ],
+  revokeWhen: [...PERFORMANCE_REVOCATION, { field: 'violationPoints', op: '>=', threshold: 12 }],
+};
+
+/**
+ * An example rollout, for an operator to confirm before 2027-01: PH asks 150 completed orders (was 100),
+ * like the other markets; every other threshold is unchanged. It shows the form a threshold change takes
+ * (docs/program-versions.md): a new version from a future badge month, while months up to 2026-12 and
+ * their reruns keep version 2024-09-27.
+ */
+const TOP_CHOICE_2027_01_01: ProgramInput = {
+  // A copy, so the two versions share no object: editing or simulating one never touches the other.
+  ...structuredClone(TOP_CHOICE_2024_09_27),
+  version: '2027-01-01',
+  effective: { from: '2027-01' },
+  criteria: TOP_CHOICE_2024_09_27.criteria.map((criterion) =>
+    criterion.id === 'volume' ? topChoiceVolume({ MY: 150, VN: 150, SG: 150, PH: 150, TH: 150, ID: 150 }) : structuredClone(criterion),
+  ),
+};
 
 export const CATALOG: z.input<typeof catalogSchema> = {
   precedence: [
@@ -35,65 +121,8 @@ export const CATALOG: z.input<typeof catalogSchema> = {
       requires: [{ certification: 'mall' }],
       criteria: [],
     },
-    {
-      // Thresholds: SEA cross-border Star Shop criteria effective 2024-09-27; TH and ID volume is assumed.
-      id: 'top-choice',
-      label: 'TopChoice',
-      version: '2024-09-27',
-      markets: [...SEA],
-      effective: {},
-      excludedBy: ['mall'],
-      criteria: [
-        {
-          id: 'volume',
-          label: '{0} completed orders or {1} sales',
-          anyOf: [
-            { metric: 'completedOrders', op: '>=', threshold: { MY: 150, VN: 150, SG: 150, PH: 100, TH: 150, ID: 150 } },
-            {
-              metric: 'gmv',
-              op: '>=',
-              threshold: { MY: 350_000, VN: 20_000_000, SG: 100_000, PH: 3_000_000, TH: 3_500_000, ID: 500_000_000 },
-            },
-          ],
-        },
-        { id: 'unique-buyers', label: 'At least {threshold} unique buyers in 30 days', metric: 'uniqueBuyers30d', op: '>=', threshold: 15 },
-        {
-          id: 'seller-fault-cancellation-rate',
-          label: 'Seller-fault cancellation rate below {threshold}',
-          metric: 'sellerFaultCancellationRate',
-          op: '<',
-          threshold: 0.03,
-        },
-        { id: 'late-dispatch-rate', label: 'Late dispatch rate below {threshold}', metric: 'lateDispatchRate', op: '<', threshold: 0.03 },
-        {
-          id: 'seller-fault-return-rate',
-          label: 'Seller-fault return rate below {threshold}',
-          metric: 'sellerFaultReturnRate',
-          op: '<',
-          threshold: 0.01,
-        },
-        { id: 'chat-reply-rate', label: 'Chat reply rate within 24h above {threshold}', metric: 'chatReplyRate24h', op: '>', threshold: 0.85 },
-        {
-          id: 'negative-review-rate',
-          label: 'Negative review rate below {threshold}',
-          metric: 'negativeReviewRate',
-          op: '<',
-          threshold: { MY: 0.004, VN: 0.004, SG: 0.004, PH: 0.005, TH: 0.004, ID: 0.004 },
-        },
-        {
-          id: 'shop-rating',
-          label: 'Shop rating above {threshold}',
-          metric: 'shopRating',
-          op: '>',
-          threshold: { MY: 4.2, VN: 4.2, SG: 4.2, PH: 4.0, TH: 4.2, ID: 4.2 },
-        },
-        { id: 'violation-points', label: 'Fewer than {threshold} violation points', metric: 'violationPoints', op: '<', threshold: 12 },
-        { id: 'fraud-violations', label: 'No fraud violations', metric: 'fraudViolations', op: '=', threshold: 0 },
-        { id: 'counterfeit-violations', label: 'No counterfeit violations', metric: 'counterfeitViolations', op: '=', threshold: 0 },
-        { id: 'status', label: 'Shop status is active', metric: 'status', op: '=', threshold: 'active' },
-      ],
-      revokeWhen: [...PERFORMANCE_REVOCATION, { field: 'violationPoints', op: '>=', threshold: 12 }],
-    },
+    TOP_CHOICE_2024_09_27,
+    TOP_CHOICE_2027_01_01,
     {
       id: 'star-shop',
       label: 'Star Shop',

@@ -43,3 +43,4 @@ export function loadCatalog(definition: unknown = CATALOG): Catalog {
 }
 
 export { CATALOG };
+export { changesSchema, thresholdChangeSchema, MAX_CHANGES } from './changes';

@@ -3,10 +3,9 @@
  * the path of the error, before any shop is evaluated with it.
  */
 import * as z from 'zod';
-import { MARKET_CODES, isBadgeMonth, isLocalDate, type Market } from '../domain/calendar';
+import { MARKET_CODES, addMonths, isBadgeMonth, isLocalDate, type Market } from '../domain/calendar';
 import { METRIC_NAMES, SHOP_STATUSES, COUNTERS, GAUGES, PEAKS } from '../domain/metrics';
 import { CERTIFICATION_TYPES, OPERATORS } from '../domain/rules';
-
 
 const market = z.enum(MARKET_CODES as [Market, ...Market[]]);
 const badgeMonth = z.string().refine(isBadgeMonth, 'must be a badge month YYYY-MM');
@@ -81,19 +80,78 @@ export const programSchema = z.strictObject({
     .default([]),
 });
 
+type VersionedProgram = { id: string; version: string; effective: { from?: string; to?: string } };
+
+/** How a version's months read in a message: `2024-09..2026-12`, `..2026-12`, `2027-01..`. */
+function monthsOf(program: VersionedProgram): string {
+  return `${program.effective.from ?? ''}..${program.effective.to ?? ''}`;
+}
+
+/**
+ * The versions of one program id (programs.md: "a threshold change is a new version from a given month,
+ * never an edit of the old one"): distinct version strings, and effective months that follow each other
+ * without overlap (two versions in force in one month would make the month's result depend on catalog
+ * order) and without a gap (a month with no version would silently drop the program for that month).
+ */
+function checkVersions(versions: { program: VersionedProgram; index: number }[], ctx: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  for (const { program, index } of versions) {
+    const first = seen.get(program.version);
+    if (first === undefined) seen.set(program.version, index);
+    else {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['programs', index, 'version'],
+        message: `version ${program.version} of ${program.id} is already used by programs.${first}: give the new version its own version string`,
+      });
+    }
+  }
+  // Open-ended starts sort first; months compare as strings (YYYY-MM).
+  const ordered = [...versions].sort((a, b) => (a.program.effective.from ?? '').localeCompare(b.program.effective.from ?? ''));
+  for (let k = 1; k < ordered.length; k++) {
+    const before = ordered[k - 1] as (typeof ordered)[number];
+    const after = ordered[k] as (typeof ordered)[number];
+    const end = before.program.effective.to;
+    const start = after.program.effective.from;
+    // A malformed month already has its own issue.
+    if ((end !== undefined && !isBadgeMonth(end)) || (start !== undefined && !isBadgeMonth(start))) continue;
+    if (end === undefined || start === undefined || start <= end) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['programs', after.index, 'effective'],
+        message:
+          `version ${after.program.version} of ${after.program.id} (${monthsOf(after.program)}) overlaps version ` +
+          `${before.program.version} (programs.${before.index}, ${monthsOf(before.program)}): end the older version the month before the newer one starts`,
+      });
+    } else if (start !== addMonths(end, 1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['programs', after.index, 'effective', 'from'],
+        message:
+          `no version of ${after.program.id} is in effect ${addMonths(end, 1)}..${addMonths(start, -1)}, between version ` +
+          `${before.program.version} (programs.${before.index}, ${monthsOf(before.program)}) and ${after.program.version}: start it ${addMonths(end, 1)}`,
+      });
+    }
+  }
+}
+
 export const catalogSchema = z
   .strictObject({
     /** Program ids, the first that a shop qualifies for wins. */
     precedence: z.array(z.string()).min(1),
+    /** Program versions; one id may appear several times, one entry per version (see checkVersions). */
     programs: z.array(programSchema).min(1),
   })
   .superRefine((catalog, ctx) => {
-    const ids = new Set<string>();
+    const versionsById = new Map<string, { program: VersionedProgram; index: number }[]>();
     catalog.programs.forEach((program, i) => {
-      if (ids.has(program.id)) ctx.addIssue({ code: 'custom', path: ['programs', i, 'id'], message: `duplicate program id ${program.id}` });
-      ids.add(program.id);
-      if (!catalog.precedence.includes(program.id)) {
-        ctx.addIssue({ code: 'custom', path: ['precedence'], message: `program ${program.id} has no place in precedence` });
+      const versions = versionsById.get(program.id);
+      if (versions) versions.push({ program, index: i });
+      else {
+        versionsById.set(program.id, [{ program, index: i }]);
+        if (!catalog.precedence.includes(program.id)) {
+          ctx.addIssue({ code: 'custom', path: ['precedence'], message: `program ${program.id} has no place in precedence` });
+        }
       }
       const { from, to } = program.effective;
       if (from && to && from > to) ctx.addIssue({ code: 'custom', path: ['programs', i, 'effective'], message: 'from is after to' });
@@ -108,8 +166,11 @@ export const catalogSchema = z
         });
       });
     });
+    for (const versions of versionsById.values()) checkVersions(versions, ctx);
     catalog.precedence.forEach((id, i) => {
-      if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['precedence', i], message: `unknown program ${id}` });
+      if (!versionsById.has(id)) ctx.addIssue({ code: 'custom', path: ['precedence', i], message: `unknown program ${id}` });
+      const first = catalog.precedence.indexOf(id);
+      if (first < i) ctx.addIssue({ code: 'custom', path: ['precedence', i], message: `program ${id} is listed twice (also precedence.${first}): list each program once` });
     });
   });
 

@@ -44,9 +44,13 @@ function catalogErrorOf(definition: unknown): CatalogError {
 describe('the shipped catalog', () => {
   it('loads and validates', () => {
     const catalog = loadCatalog();
-    expect(catalog.programs.map((p) => p.id).sort()).toEqual(
+    expect([...new Set(catalog.programs.map((p) => p.id))].sort()).toEqual(
       ['authorized-seller', 'gold-star', 'mall', 'official-shop', 'silver-star', 'star-shop', 'top-brand', 'top-choice', 'top-program'].sort(),
     );
+    expect(catalog.programs.filter((p) => p.id === 'top-choice').map((p) => [p.version, p.effective])).toEqual([
+      ['2024-09-27', { to: '2026-12' }],
+      ['2027-01-01', { from: '2027-01' }],
+    ]);
   });
 
   it('precedence is mall > official-shop > top-program > authorized-seller > top-brand > top-choice > gold-star > silver-star > star-shop', () => {
@@ -173,14 +177,74 @@ describe('a broken definition fails to load with CatalogError naming the path', 
     expect(error.message).toContain('tresholds');
   });
 
-  it('a duplicate program id names the second one', () => {
+  it('a second version with the same version string names its version; overlapping months name its effective months', () => {
     const broken = structuredClone(CATALOG);
-    const i = programIndex(broken, 'top-choice');
+    const first = programIndex(broken, 'top-choice');
     broken.programs.push(structuredClone(programOf(broken, 'top-choice')));
+    const copy = broken.programs.length - 1;
 
-    const error = catalogErrorOf(broken);
-    expect(error.issues).toEqual([{ path: `programs.${broken.programs.length - 1}.id`, message: 'duplicate program id top-choice' }]);
-    expect(i).toBeLessThan(broken.programs.length - 1);
+    expect(catalogErrorOf(broken).issues).toEqual([
+      {
+        path: `programs.${copy}.version`,
+        message: `version 2024-09-27 of top-choice is already used by programs.${first}: give the new version its own version string`,
+      },
+      {
+        path: `programs.${copy}.effective`,
+        message: `version 2024-09-27 of top-choice (..2026-12) overlaps version 2024-09-27 (programs.${first}, ..2026-12): end the older version the month before the newer one starts`,
+      },
+    ]);
+  });
+
+  it('two versions in force in one month are refused: the later one names the clash', () => {
+    const broken = structuredClone(CATALOG);
+    const i = broken.programs.findIndex((p) => p.id === 'top-choice' && p.version === '2027-01-01');
+    const newer = broken.programs[i] as ProgramInput;
+    newer.effective = { from: '2026-11' };
+
+    expect(catalogErrorOf(broken).issues).toEqual([
+      {
+        path: `programs.${i}.effective`,
+        message: `version 2027-01-01 of top-choice (2026-11..) overlaps version 2024-09-27 (programs.${programIndex(broken, 'top-choice')}, ..2026-12): end the older version the month before the newer one starts`,
+      },
+    ]);
+  });
+
+  it('an open-ended older version with a newer one after it overlaps it', () => {
+    const broken = structuredClone(CATALOG);
+    programOf(broken, 'top-choice').effective = {};
+    const i = broken.programs.findIndex((p) => p.id === 'top-choice' && p.version === '2027-01-01');
+
+    expect(catalogErrorOf(broken).issues.map((issue) => issue.path)).toEqual([`programs.${i}.effective`]);
+  });
+
+  it('a gap between consecutive versions names the first month no version covers', () => {
+    const broken = structuredClone(CATALOG);
+    const i = broken.programs.findIndex((p) => p.id === 'top-choice' && p.version === '2027-01-01');
+    (broken.programs[i] as ProgramInput).effective = { from: '2027-03' };
+
+    expect(catalogErrorOf(broken).issues).toEqual([
+      {
+        path: `programs.${i}.effective.from`,
+        message: `no version of top-choice is in effect 2027-01..2027-02, between version 2024-09-27 (programs.${programIndex(broken, 'top-choice')}, ..2026-12) and 2027-01-01: start it 2027-01`,
+      },
+    ]);
+  });
+
+  it('versions are checked in month order, whatever their order in the file', () => {
+    const definition = structuredClone(CATALOG);
+    definition.programs.reverse();
+    const catalog = loadCatalog(definition);
+    expect(compileRules(catalog, 'TH', '2026-11').programs.find((p) => p.id === 'top-choice')?.version).toBe('2024-09-27');
+    expect(compileRules(catalog, 'TH', '2027-01').programs.find((p) => p.id === 'top-choice')?.version).toBe('2027-01-01');
+  });
+
+  it('precedence listing a program twice names the second place', () => {
+    const broken = structuredClone(CATALOG);
+    broken.precedence.push('mall');
+
+    expect(catalogErrorOf(broken).issues).toEqual([
+      { path: `precedence.${broken.precedence.length - 1}`, message: 'program mall is listed twice (also precedence.0): list each program once' },
+    ]);
   });
 
   it('precedence naming an unknown program names its position', () => {
@@ -218,13 +282,14 @@ describe('a broken definition fails to load with CatalogError naming the path', 
 describe('adding a market to a program is one data edit', () => {
   it('TopChoice in GB: add GB to the markets and its per-market thresholds, and a GB shop is evaluated for it', () => {
     const definition = structuredClone(CATALOG);
-    const topChoice = programOf(definition, 'top-choice');
-    topChoice.markets.push('GB');
-    for (const criterion of topChoice.criteria) {
-      const conditions = 'anyOf' in criterion ? criterion.anyOf : [criterion];
-      for (const condition of conditions) {
-        if (typeof condition.threshold !== 'object') continue;
-        condition.threshold.GB = condition.metric === 'gmv' ? 500_000 : (condition.threshold.MY as number);
+    for (const topChoice of definition.programs.filter((p) => p.id === 'top-choice')) {
+      topChoice.markets.push('GB');
+      for (const criterion of topChoice.criteria) {
+        const conditions = 'anyOf' in criterion ? criterion.anyOf : [criterion];
+        for (const condition of conditions) {
+          if (typeof condition.threshold !== 'object') continue;
+          condition.threshold.GB = condition.metric === 'gmv' ? 500_000 : (condition.threshold.MY as number);
+        }
       }
     }
     const catalog = loadCatalog(definition);
@@ -248,5 +313,59 @@ describe('adding a market to a program is one data edit', () => {
     const issues = catalogErrorOf(definition).issues;
     expect(issues.length).toBeGreaterThan(0);
     for (const issue of issues) expect(issue.message).toBe('no threshold for market GB');
+  });
+});
+
+describe('a threshold change is a new program version from a badge month', () => {
+  const catalog = loadCatalog();
+  const topChoiceIn = (market: 'PH' | 'TH', month: string) => {
+    const program = compileRules(catalog, market, month).programs.find((p) => p.id === 'top-choice');
+    if (!program) throw new Error(`no TopChoice in ${market} ${month}`);
+    return program;
+  };
+  const ordersThreshold = (market: 'PH' | 'TH', month: string) => topChoiceIn(market, month).criteria[0]?.anyOf?.[0]?.threshold;
+
+  it('PH up to 2026-12 keeps version 2024-09-27 and 100 completed orders (programs.md)', () => {
+    for (const month of ['2024-10', '2026-11', '2026-12']) {
+      expect(topChoiceIn('PH', month).version, month).toBe('2024-09-27');
+      expect(ordersThreshold('PH', month), month).toBe(100);
+    }
+    expect(topChoiceIn('PH', '2026-12').criteria[0]?.label).toBe('100 completed orders or PHP30,000 sales');
+  });
+
+  it('PH from 2027-01 uses version 2027-01-01 and 150 completed orders', () => {
+    for (const month of ['2027-01', '2027-06', '2030-12']) {
+      expect(topChoiceIn('PH', month).version, month).toBe('2027-01-01');
+      expect(ordersThreshold('PH', month), month).toBe(150);
+    }
+    expect(topChoiceIn('PH', '2027-01').criteria[0]?.label).toBe('150 completed orders or PHP30,000 sales');
+  });
+
+  it('only the volume threshold of PH changed: TH and every other criterion compile the same in both versions', () => {
+    const strip = (program: ReturnType<typeof topChoiceIn>) => program.criteria.map(({ read: _read, anyOf, ...rest }) => ({ ...rest, anyOf: anyOf?.map(({ read: _r, ...alt }) => alt) ?? null }));
+    expect(strip(topChoiceIn('TH', '2027-01'))).toEqual(strip(topChoiceIn('TH', '2026-12')));
+    expect(strip(topChoiceIn('PH', '2027-01')).slice(1)).toEqual(strip(topChoiceIn('PH', '2026-12')).slice(1));
+    expect(topChoiceIn('TH', '2027-01').version).toBe('2027-01-01');
+  });
+
+  it('a PH shop with 120 completed orders (and sales below PHP30,000) keeps TopChoice for 2026-12 and not for 2027-01; each record names its version', () => {
+    const metrics = passingMetrics({ completedOrders: 120, gmv: 2_000_000 });
+    const december = evaluateShop(shop('PH'), { metrics }, compileRules(catalog, 'PH', '2026-12'));
+    const january = evaluateShop(shop('PH'), { metrics }, compileRules(catalog, 'PH', '2027-01'));
+
+    expect(december.badge).toEqual({ program: 'top-choice', label: 'TopChoice' });
+    expect(december.programs.find((p) => p.program === 'top-choice')).toMatchObject({ version: '2024-09-27', eligible: true });
+    expect(january.badge).toBeNull();
+    const failed = january.programs.find((p) => p.program === 'top-choice');
+    expect(failed).toMatchObject({ version: '2027-01-01', eligible: false });
+    expect(failed?.criteria.filter((c) => !c.passed).map((c) => [c.id, c.threshold, c.actual])).toEqual([['volume', 150, 120]]);
+  });
+
+  it('a program with no version in force that month is not compiled (a version that ends without a successor)', () => {
+    const definition = structuredClone(CATALOG);
+    definition.programs = definition.programs.filter((p) => !(p.id === 'top-choice' && p.version === '2027-01-01'));
+    const ended = loadCatalog(definition);
+    expect(compileRules(ended, 'PH', '2026-12').programs.map((p) => p.id)).toEqual(['mall', 'top-choice']);
+    expect(compileRules(ended, 'PH', '2027-01').programs.map((p) => p.id)).toEqual(['mall']);
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { Market } from '../../shared/domain/calendar';
 import type { GaugeValues } from '../../shared/domain/metrics';
 import { revocationDecision, type HeldBadge, type RevocationDecision } from '../../shared/domain/revocation';
-import { loadCatalog } from '../../shared/programs';
+import { CATALOG, loadCatalog } from '../../shared/programs';
 import { dailyRecord } from './shop-fixtures';
 
 const catalog = loadCatalog();
@@ -103,5 +103,32 @@ describe('programs without revocation conditions', () => {
 
   it('an unknown program keeps the badge', () => {
     expect(decide({ program: 'platinum-star', month: '2026-11' }, 'TH', '2026-11-02', { fraudViolations: 3 })).toEqual({ revoke: false });
+  });
+});
+
+describe('revocation follows the program version that awarded the held badge', () => {
+  /** The shipped catalog, with the 2027-01-01 TopChoice version revoking from 20 violation points instead of 12. */
+  function catalogWithLaterRevocation() {
+    const definition = structuredClone(CATALOG);
+    const later = definition.programs.find((p) => p.id === 'top-choice' && p.version === '2027-01-01');
+    if (!later) throw new Error('the shipped catalog has TopChoice 2027-01-01');
+    later.revokeWhen = (later.revokeWhen ?? []).map((cond) => (cond.field === 'violationPoints' ? { ...cond, threshold: 20 } : cond));
+    later.label = 'TopChoice 2027';
+    return loadCatalog(definition);
+  }
+
+  it('a 2026-12 badge is judged by version 2024-09-27 (12 points revoke), a 2027-01 badge by 2027-01-01 (12 points do not)', () => {
+    const versioned = catalogWithLaterRevocation();
+    const december = revocationDecision({ program: 'top-choice', month: '2026-12' }, dailyRecord('2026-12-20', { violationPoints: 12 }), versioned, 'TH');
+    const january = revocationDecision({ program: 'top-choice', month: '2027-01' }, dailyRecord('2027-01-02', { violationPoints: 12 }), versioned, 'TH');
+    expect(reasonOf(december)).toMatch(/^TopChoice revoked: .*violationPoints >= 12 revokes it/);
+    expect(january).toEqual({ revoke: false });
+    expect(reasonOf(revocationDecision({ program: 'top-choice', month: '2027-01' }, dailyRecord('2027-01-02', { violationPoints: 20 }), versioned, 'TH'))).toMatch(
+      /^TopChoice 2027 revoked: .*violationPoints >= 20 revokes it/,
+    );
+  });
+
+  it('a held badge of a month no version covers is kept (no rule of that month can revoke it)', () => {
+    expect(decide({ program: 'star-shop', month: '2025-07' }, 'US', '2025-07-03', { fraudViolations: 1 })).toEqual({ revoke: false });
   });
 });
