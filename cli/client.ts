@@ -49,7 +49,8 @@ function connectionError(api: string, error: unknown): ConnectionError {
   const code = networkCode(error);
   if (code === 'ECONNREFUSED') return new ConnectionError(api, `cannot reach the API at ${api}: connection refused (is npm start running? or pass --api URL)`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ConnectionError(api, `cannot reach the API at ${api}: unknown host (check --api or BADGES_API)`);
-  const what = code ?? (error instanceof Error ? error.message : String(error));
+  const cause = (error as { cause?: unknown }).cause;
+  const what = code ?? (cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error));
   return new ConnectionError(api, `cannot reach the API at ${api}: ${what}`);
 }
 

@@ -1,0 +1,244 @@
+/**
+ * The operator CLI as an operator runs it: a child process (tsx) with BADGES_TOKEN, against the local
+ * stack (DynamoDB Local, the real handlers behind the local gateway, no demo data). Exit codes 0/1/2,
+ * `--json` standard output as exactly one JSON document equal to the API's own answer, ingest of NDJSON
+ * and CSV with a rejected row reported by its line, a real run to `succeeded`, shop and revoke.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChange } from '../../cli/usage';
+import { csvCells, csvValue } from '../../cli/records-file';
+import { startLocalStack, type LocalStack } from '../../functions/local/stack';
+import { addDays, addMonths, assessmentPeriod, monthContaining, type LocalDate } from '../../shared/domain/calendar';
+import { COUNTERS } from '../../shared/domain/metrics';
+import { healthyDay } from '../support/records';
+import { REPO_ROOT } from '../support/tokens';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let stack: LocalStack;
+let dir: string;
+
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BADGES_API: stack.url, BADGES_TOKEN: stack.operatorToken, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `--json` output: the whole of standard output must be one JSON document. */
+function onlyJson<T>(result: CliResult): T {
+  expect(result.stdout.trim(), result.stderr).not.toBe('');
+  return JSON.parse(result.stdout) as T;
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status, `${method} ${path}`).toBeLessThan(300);
+  return (await res.json()) as T;
+}
+
+const month = monthContaining('TH', new Date());
+const period = assessmentPeriod(month, 'TH');
+const days: LocalDate[] = [];
+for (let d = period.from; d <= period.to; d = addDays(d, 1)) days.push(d);
+const WINNER = 'cli-th-winner';
+const SMALL = 'cli-th-small';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'badges-cli-'));
+  stack = await startLocalStack({ port: 0, demo: false });
+  for (const shopId of [WINNER, SMALL]) {
+    await api('PUT', `/v1/shops/${shopId}`, { market: 'TH', onboardedAt: `${addMonths(month, -4)}-03`, certifications: [] });
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('what the CLI reads from its flags and files', () => {
+  it('parses --change into the contract change, numbers as numbers and per-market values', () => {
+    expect(parseChange('top-choice.volume=200')).toEqual({ program: 'top-choice', criterion: 'volume', threshold: 200 });
+    expect(parseChange('top-choice.volume.gmv=3500000')).toEqual({ program: 'top-choice', criterion: 'volume', metric: 'gmv', threshold: 3_500_000 });
+    expect(parseChange('top-choice.shop-rating=TH:4.5,MY:4.4')).toEqual({ program: 'top-choice', criterion: 'shop-rating', threshold: { TH: 4.5, MY: 4.4 } });
+    expect(parseChange('mall.certification=mall')).toEqual({ program: 'mall', criterion: 'certification', threshold: 'mall' });
+    expect(parseChange('x.y=true').threshold).toBe(true);
+    expect(() => parseChange('top-choice=200')).toThrow(/--change takes/);
+    expect(() => parseChange('top-choice.volume=XX:1')).toThrow(/unknown market "XX"/);
+  });
+
+  it('reads CSV cells with quotes and types them like the JSON of a record', () => {
+    expect(csvCells('a,"b, c","say ""hi""",')).toEqual(['a', 'b, c', 'say "hi"', '']);
+    expect(csvValue('shopId', '0042')).toBe('0042');
+    expect(csvValue('ordersPlaced', '12')).toBe(12);
+    expect(csvValue('shopRating', '4.8')).toBe(4.8);
+    expect(csvValue('hasLogo', 'false')).toBe(false);
+    expect(csvValue('shopRating', '')).toBeNull();
+  });
+});
+
+describe('bad usage exits 2, failed work exits 1', () => {
+  it('rejects unknown commands and options and bad flag values with 2', async () => {
+    const [unknownCommand, unknownOption, badMonth, noMonth, changeWithoutDryRun, badMarket] = await Promise.all([
+      cli(['frobnicate']),
+      cli(['runs', 'list', '--month', month, '--colour']),
+      cli(['runs', 'start', '--month', '2026-13']),
+      cli(['runs', 'start']),
+      cli(['runs', 'start', '--month', month, '--change', 'top-choice.volume=200']),
+      cli(['runs', 'start', '--month', month, '--markets', 'TH,XX']),
+    ]);
+    for (const r of [unknownCommand, unknownOption, badMonth, noMonth, changeWithoutDryRun, badMarket]) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expect(unknownCommand.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(badMonth.stderr).toMatch(/YYYY-MM/);
+    expect(changeWithoutDryRun.stderr).toMatch(/--dry-run/);
+    expect(badMarket.stderr).toMatch(/unknown market "XX"/);
+  });
+
+  it('asks for BADGES_TOKEN (2), and names npm start when nothing listens (1)', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const [noToken, refused] = await Promise.all([cli(['runs', 'show', 'abc'], { BADGES_TOKEN: '' }), cli(['--api', `http://127.0.0.1:${closedPort}`, 'runs', 'show', 'abc'])]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/BADGES_TOKEN/);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/connection refused \(is npm start running\?/);
+  });
+
+  it("prints the API's error and exits 1", async () => {
+    const r = await cli(['runs', 'show', 'no-such-run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/404 not_found: no evaluation run no-such-run/);
+    const badToken = await cli(['shop', WINNER], { BADGES_TOKEN: 'not-a-token' });
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toMatch(/401 unauthorized/);
+  });
+});
+
+describe('an operator month through the CLI', () => {
+  let runId = '';
+
+  it('ingests NDJSON', async () => {
+    const file = join(dir, 'winner.ndjson');
+    // A blank line in the middle is skipped, and the line numbers still count it.
+    const lines = days.map((d) => JSON.stringify(healthyDay(WINNER, d)));
+    lines.splice(3, 0, '');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = await cli(['ingest', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(onlyJson(r)).toEqual({ records: days.length, accepted: days.length, rejected: [] });
+  });
+
+  it('ingests CSV and reports the rejected row by its line in the file (exit 1)', async () => {
+    const file = join(dir, 'small.csv');
+    const header = ['shopId', 'date', ...COUNTERS, 'shopRating', 'hasLogo', 'status'];
+    const row = (date: LocalDate, over: Record<string, string> = {}) => {
+      const values: Record<string, string> = { shopId: SMALL, date, ...Object.fromEntries(COUNTERS.map((c) => [c, '0'])), ordersPlaced: '2', ordersShipped: '2', shopRating: '4.9', hasLogo: 'true', status: 'active', ...over };
+      return header.map((h) => values[h]).join(',');
+    };
+    const rows = [
+      header.join(','), // line 1
+      row(days[0]!), // line 2
+      row(days[1]!, { shopRating: '' }), // line 3: an unknown gauge is an empty cell
+      row(days[2]!, { lateDispatches: '5' }), // line 4: 5 late dispatches of 2 shipped orders
+      row(days[3]!, { status: '"active"' }), // line 5: a quoted cell
+    ];
+    writeFileSync(file, `${rows.join('\r\n')}\r\n`);
+
+    const r = await cli(['ingest', file, '--json']);
+    expect(r.code).toBe(1);
+    const out = onlyJson<{ records: number; accepted: number; rejected: { line: number; shopId: string; errors: { path: string; message: string }[] }[] }>(r);
+    expect(out.records).toBe(4);
+    expect(out.accepted).toBe(3);
+    expect(out.rejected).toHaveLength(1);
+    expect(out.rejected[0]).toMatchObject({ line: 4, shopId: SMALL });
+    expect(out.rejected[0]!.errors.map((e) => e.path)).toContain('lateDispatches');
+
+    const human = await cli(['ingest', file]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/4 records, 3 accepted, 1 rejected/);
+    expect(human.stdout).toMatch(/^\s*4\s+cli-th-small\s+lateDispatches\s+\S/m);
+  });
+
+  it('starts a run, follows it to succeeded, and prints exactly the status the API gives', async () => {
+    const r = await cli(['runs', 'start', '--month', month, '--markets', 'TH', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const run = onlyJson<{ runId: string; state: string; shops: { evaluated: number; awarded: number; failed: number } }>(r);
+    expect(run).toMatchObject({ month, markets: ['TH'], dryRun: false, state: 'succeeded', shops: { evaluated: 2, awarded: 1, failed: 0 } });
+    expect(run).toEqual(await api('GET', `/v1/evaluations/${run.runId}`));
+    runId = run.runId;
+  });
+
+  it('shows a run, and retries nothing when nothing failed', async () => {
+    const json = await cli(['runs', 'show', runId, '--json']);
+    expect(json.code).toBe(0);
+    expect(onlyJson(json)).toEqual(await api('GET', `/v1/evaluations/${runId}`));
+    const human = await cli(['runs', 'show', runId]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(`run:\\s+${runId}`));
+    expect(human.stdout).toMatch(/state:\s+succeeded/);
+    const retry = await cli(['runs', 'retry', runId]);
+    expect(retry.code).toBe(0);
+    expect(retry.stderr).toMatch(/nothing to retry/);
+  });
+
+  it('starts a dry run without waiting: only the run id', async () => {
+    const r = await cli(['runs', 'start', '--month', month, '--markets', 'TH', '--dry-run', '--no-wait', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { runId: dryRunId } = onlyJson<{ runId: string }>(r);
+    expect(Object.keys(onlyJson(r))).toEqual(['runId']);
+    expect(await api<{ dryRun: boolean }>('GET', `/v1/evaluations/${dryRunId}`)).toMatchObject({ dryRun: true });
+  });
+
+  it("shows a shop's eligibility as a criterion table", async () => {
+    const json = await cli(['shop', WINNER, '--month', month, '--json']);
+    expect(json.code).toBe(0);
+    expect(onlyJson(json)).toEqual(await api('GET', `/v1/shops/${WINNER}/eligibility?month=${month}`));
+    const human = await cli(['shop', SMALL, '--month', month]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/status:\s+not-eligible/);
+    expect(human.stdout).toMatch(/criterion\s+actual\s+threshold\s+passed/);
+    // Three small days: 6 orders, far from TopChoice's volume.
+    expect(human.stdout).toMatch(/^volume\s+6\s+>= \d+\s+NO$/m);
+  });
+
+  it('revokes a badge (and a second revocation is the API conflict, exit 1)', async () => {
+    const reason = 'Counterfeit goods confirmed by the brand';
+    const r = await cli(['revoke', WINNER, '--reason', reason, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(onlyJson(r)).toMatchObject({ shopId: WINNER, status: 'revoked', badge: null, revocation: { reason } });
+    expect(await api('GET', `/v1/shops/${WINNER}/eligibility?month=${month}`)).toMatchObject({ status: 'revoked' });
+    const again = await cli(['revoke', WINNER, '--reason', reason]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/409 conflict/);
+  });
+});
