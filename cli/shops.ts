@@ -3,17 +3,18 @@ import type { CriterionView, EligibilityView } from './api-types';
 import type { Context } from './context';
 import { fields, table, type Cell } from './table';
 
-function value(v: unknown): Cell {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : Number(v.toPrecision(6));
+/** Actual values and thresholds alike: integers grouped, fractions to 6 significant digits. */
+function value(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(6)));
   if (v === null || v === undefined) return '-';
   return typeof v === 'object' ? JSON.stringify(v) : String(v as string | boolean);
 }
 
 function criterionRows(c: CriterionView): Cell[][] {
-  const row: Cell[] = [c.id, value(c.actual), `${c.op} ${String(value(c.threshold))}`, c.passed ? 'yes' : 'NO'];
+  const row: Cell[] = [c.id, value(c.actual), `${c.op} ${value(c.threshold)}`, c.passed ? 'yes' : 'NO'];
   if (!c.anyOf || c.anyOf.length < 2) return [row];
   // An either/or criterion: one line per alternative under it.
-  return [row, ...c.anyOf.map((alt) => [`  or ${alt.metric}`, value(alt.actual), `${alt.op} ${String(value(alt.threshold))}`, alt.passed ? 'yes' : 'no'])];
+  return [row, ...c.anyOf.map((alt) => [`  or ${alt.metric}`, value(alt.actual), `${alt.op} ${value(alt.threshold)}`, alt.passed ? 'yes' : 'no'])];
 }
 
 export function renderEligibility(e: EligibilityView): string {

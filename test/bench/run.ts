@@ -14,6 +14,7 @@
  * still run, the JSON line is still printed, and the exit code is 1.
  * With --json, progress goes to stderr so stdout holds only the JSON line.
  */
+import { cliSection } from './cli';
 import { benchEngine } from './engine';
 import { evaluationSection } from './evaluation';
 import { bundlesSection, lookupSection } from './lookup';
@@ -55,6 +56,7 @@ export const SECTIONS: Section[] = [
   lookupSection,
   bundlesSection,
   evaluationSection,
+  cliSection,
 ];
 
 interface Args {

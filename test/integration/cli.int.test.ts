@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChange } from '../../cli/usage';
 import { csvCells, csvValue } from '../../cli/records-file';
+import { renderDiff } from '../../cli/runs';
 import { startLocalStack, type LocalStack } from '../../functions/local/stack';
 import { addDays, addMonths, assessmentPeriod, monthContaining, type LocalDate } from '../../shared/domain/calendar';
 import { COUNTERS } from '../../shared/domain/metrics';
@@ -97,6 +98,30 @@ describe('what the CLI reads from its flags and files', () => {
     expect(csvValue('shopRating', '4.8')).toBe(4.8);
     expect(csvValue('hasLogo', 'false')).toBe(false);
     expect(csvValue('shopRating', '')).toBeNull();
+  });
+
+  it("prints a dry run's diff as tables: totals, programs before/after, failing criteria, shops", () => {
+    // The contract's example diff.
+    const text = renderDiff(
+      {
+        gained: 3,
+        lost: 41,
+        changed: 0,
+        unchanged: 956,
+        byProgram: { 'top-choice': { before: 412, after: 374 }, mall: { before: 20, after: 20 } },
+        failing: { 'top-choice/volume': 388, 'top-choice/shop-rating': 97 },
+        shops: [{ shopId: 'th-000123', before: 'top-choice', after: null }],
+      },
+      1000,
+    );
+    expect(text).toMatch(/^gained\s+lost\s+changed\s+unchanged$/m);
+    expect(text).toMatch(/^\s+3\s+41\s+0\s+956$/m);
+    expect(text).toMatch(/^top-choice\s+412\s+374\s+-38$/m);
+    expect(text).toMatch(/^mall\s+20\s+20\s+0$/m);
+    expect(text.indexOf('top-choice/volume')).toBeLessThan(text.indexOf('top-choice/shop-rating'));
+    expect(text).toMatch(/first 1 of 44/);
+    expect(text).toMatch(/^th-000123\s+top-choice\s+-$/m);
+    expect(text).not.toMatch(/note:/);
   });
 });
 
