@@ -121,37 +121,44 @@ function explainApiError(error: ApiError): string {
   return [`error: the API answered ${error.status} ${error.code}: ${error.message}`, ...error.details.map((d) => `  - ${detailLine(d)}`)].join('\n');
 }
 
+/**
+ * With --json a failure still leaves exactly one JSON document on standard output: the API's error answer
+ * as it came, or one in the same shape for what never reached the API (bad usage, no connection).
+ */
+function errorDocument(code: string, message: string, details: unknown[] = []): unknown {
+  return { error: { code, message, details } };
+}
+
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. Never throws. */
 export async function runCli(argv: string[]): Promise<number> {
   const exitCode = { value: EXIT.ok };
   const program = buildProgram(exitCode);
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
+  const fail = (code: number, doc: unknown, text?: string): number => {
+    if (text !== undefined) process.stderr.write(`${text}\n`);
+    if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return code;
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode.value;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version end with 0; everything else commander rejects is bad usage (it printed why).
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      return fail(EXIT.usage, errorDocument('usage', error.message.replace(/^error: /, '')));
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof ApiError) {
-      process.stderr.write(`${explainApiError(error)}\n`);
-      return EXIT.failed;
-    }
+    if (error instanceof UsageError) return fail(EXIT.usage, errorDocument('usage', error.message), `error: ${error.message}`);
+    if (error instanceof ApiError) return fail(EXIT.failed, errorDocument(error.code, error.message, error.details), explainApiError(error));
     if (error instanceof BatchError) {
       const cause = error.reason instanceof ApiError ? explainApiError(error.reason) : `error: ${error.reason.message}`;
       const before = error.partial;
-      process.stderr.write(`error: ${error.message}\n${cause}\n(before it: ${before.accepted} records accepted, ${before.rejected.length} rejected; sending the file again is safe)\n`);
-      return EXIT.failed;
+      const text = `error: ${error.message}\n${cause}\n(before it: ${before.accepted} records accepted, ${before.rejected.length} rejected; sending the file again is safe)`;
+      const reason = error.reason instanceof ApiError ? errorDocument(error.reason.code, error.message, error.reason.details) : errorDocument('connection', error.message);
+      return fail(EXIT.failed, { ...(reason as object), records: before.records, accepted: before.accepted, rejected: before.rejected }, text);
     }
-    if (error instanceof ConnectionError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return EXIT.failed;
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failed;
+    if (error instanceof ConnectionError) return fail(EXIT.failed, errorDocument('connection', error.message), `error: ${error.message}`);
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(EXIT.failed, errorDocument('cli', message), `error: ${message}`);
   }
 }

@@ -160,12 +160,21 @@ describe('bad usage exits 2, failed work exits 1', () => {
   });
 
   it("prints the API's error and exits 1", async () => {
-    const r = await cli(['runs', 'show', 'no-such-run']);
+    const [r, badToken] = await Promise.all([cli(['runs', 'show', 'no-such-run']), cli(['shop', WINNER], { BADGES_TOKEN: 'not-a-token' })]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/404 not_found: no evaluation run no-such-run/);
-    const badToken = await cli(['shop', WINNER], { BADGES_TOKEN: 'not-a-token' });
     expect(badToken.code).toBe(1);
     expect(badToken.stderr).toMatch(/401 unauthorized/);
+  });
+
+  it('with --json, a failure is still exactly one JSON document: the API error answer, or one in its shape', async () => {
+    const [apiError, usage] = await Promise.all([cli(['runs', 'show', 'no-such-run', '--json']), cli(['--json', 'runs', 'start', '--month', 'soon'])]);
+    expect(apiError.code).toBe(1);
+    const res = await fetch(`${stack.url}/v1/evaluations/no-such-run`, { headers: { authorization: `Bearer ${stack.operatorToken}` } });
+    expect(res.status).toBe(404);
+    expect(onlyJson(apiError)).toEqual(await res.json());
+    expect(usage.code).toBe(2);
+    expect(onlyJson(usage)).toEqual({ error: { code: 'usage', message: expect.stringMatching(/YYYY-MM/), details: [] } });
   });
 });
 
@@ -199,7 +208,8 @@ describe('an operator month through the CLI', () => {
     ];
     writeFileSync(file, `${rows.join('\r\n')}\r\n`);
 
-    const r = await cli(['ingest', file, '--json']);
+    // Sending the same days twice is safe (a day is replaced), so both runs of the file go at once.
+    const [r, human] = await Promise.all([cli(['ingest', file, '--json']), cli(['ingest', file])]);
     expect(r.code).toBe(1);
     const out = onlyJson<{ records: number; accepted: number; rejected: { line: number; shopId: string; errors: { path: string; message: string }[] }[] }>(r);
     expect(out.records).toBe(4);
@@ -208,7 +218,6 @@ describe('an operator month through the CLI', () => {
     expect(out.rejected[0]).toMatchObject({ line: 4, shopId: SMALL });
     expect(out.rejected[0]!.errors.map((e) => e.path)).toContain('lateDispatches');
 
-    const human = await cli(['ingest', file]);
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/4 records, 3 accepted, 1 rejected/);
     expect(human.stdout).toMatch(/^\s*4\s+cli-th-small\s+lateDispatches\s+\S/m);
@@ -224,14 +233,12 @@ describe('an operator month through the CLI', () => {
   });
 
   it('shows a run, and retries nothing when nothing failed', async () => {
-    const json = await cli(['runs', 'show', runId, '--json']);
+    const [json, human, retry] = await Promise.all([cli(['runs', 'show', runId, '--json']), cli(['runs', 'show', runId]), cli(['runs', 'retry', runId])]);
     expect(json.code).toBe(0);
     expect(onlyJson(json)).toEqual(await api('GET', `/v1/evaluations/${runId}`));
-    const human = await cli(['runs', 'show', runId]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(new RegExp(`run:\\s+${runId}`));
     expect(human.stdout).toMatch(/state:\s+succeeded/);
-    const retry = await cli(['runs', 'retry', runId]);
     expect(retry.code).toBe(0);
     expect(retry.stderr).toMatch(/nothing to retry/);
   });
@@ -245,10 +252,9 @@ describe('an operator month through the CLI', () => {
   });
 
   it("shows a shop's eligibility as a criterion table", async () => {
-    const json = await cli(['shop', WINNER, '--month', month, '--json']);
+    const [json, human] = await Promise.all([cli(['shop', WINNER, '--month', month, '--json']), cli(['shop', SMALL, '--month', month])]);
     expect(json.code).toBe(0);
     expect(onlyJson(json)).toEqual(await api('GET', `/v1/shops/${WINNER}/eligibility?month=${month}`));
-    const human = await cli(['shop', SMALL, '--month', month]);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/status:\s+not-eligible/);
     expect(human.stdout).toMatch(/criterion\s+actual\s+threshold\s+passed/);
