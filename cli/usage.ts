@@ -3,7 +3,7 @@
  * of the work. What only the service knows (a program's criteria, a shop's profile) is left to the API.
  */
 import { MARKET_CODES } from '../shared/domain/calendar';
-import { SHOP_ID_RE } from '../shared/http/lookup-api';
+import { SHOP_ID_RE } from '../shared/domain/shop-id';
 import type { Threshold, ThresholdChange } from './api-types';
 
 /** Bad usage: the entry point prints the message and exits 2. */

@@ -17,7 +17,7 @@ import { startLocalStack, type LocalStack } from '../../functions/local/stack';
 import { addDays, addMonths, assessmentPeriod, monthContaining, type LocalDate } from '../../shared/domain/calendar';
 import { COUNTERS } from '../../shared/domain/metrics';
 import { healthyDay } from '../support/records';
-import { REPO_ROOT } from '../support/tokens';
+import { REPO_ROOT } from '../../functions/local/tokens';
 
 interface CliResult {
   code: number | null;
