@@ -31,7 +31,7 @@ export class SellerBadgesStack extends Stack {
     });
 
     const { lookup, seller, ingest, admin } = this.api.functions;
-    const { planner, worker, watchdog } = this.evaluation;
+    const { planner, worker, watchdog, deadLetter } = this.evaluation;
     this.alarms = new Alarms(this, 'Alarms', {
       functions: {
         lookup: lookup.fn,
@@ -41,16 +41,24 @@ export class SellerBadgesStack extends Stack {
         planner: planner.fn,
         worker: worker.fn,
         watchdog: watchdog.fn,
+        deadLetter: deadLetter.fn,
       },
       deadLetterQueues: {
         segmentDlq: this.evaluation.segmentDlq,
         scheduleDlq: this.evaluation.scheduleDlq,
       },
-      ...(settings.alarmTopicArn !== undefined ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+      segmentQueue: this.evaluation.segmentQueue,
+      segmentDlq: this.evaluation.segmentDlq,
+      table: this.table.table,
+      httpApi: this.api.api,
+      lookup: lookup.fn,
+      workerLogs: worker.logGroup,
+      ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'SegmentQueueUrl', { value: this.evaluation.segmentQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopic', { value: this.alarms.topic.topicArn, description: 'SNS topic every alarm notifies' });
   }
 }
