@@ -188,10 +188,16 @@ describe('alarms reach a person', () => {
     expect(metrics).toContain('"MetricName":"Count"');
     expect(metrics).toContain(apiId);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApiGateway',
-      MetricName: 'Latency',
-      ExtendedStatistic: 'p99',
-      Dimensions: [{ Name: 'ApiId', Value: { Ref: apiId } }],
+      Metrics: [
+        Match.objectLike({
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: [{ Name: 'ApiId', Value: { Ref: apiId } }] },
+            Period: 300,
+            Stat: 'p99',
+          },
+        }),
+      ],
+      Threshold: 2000,
     });
   });
 
