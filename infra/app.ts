@@ -1,6 +1,6 @@
 /**
  * CDK entry (cdk.json: `npx tsx infra/app.ts`). Deploy settings come from context:
- *   npx cdk deploy -c jwtIssuer=https://<issuer> -c jwtAudience=<audience> [-c alarmTopicArn=<sns arn>]
+ *   npx cdk deploy -c jwtIssuer=https://<issuer> -c jwtAudience=<audience> [-c alarmEmail=<address>]
  * cdk-nag's AwsSolutions pack validates every synth: an unacknowledged finding fails it.
  */
 import { App, Validations } from 'aws-cdk-lib';

@@ -14,7 +14,7 @@ import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /** One folder per deployed function: `functions/<name>/handler.ts`, exporting `handler`. */
-export const FUNCTION_NAMES = ['lookup', 'seller', 'ingest', 'admin', 'planner', 'worker', 'watchdog'] as const;
+export const FUNCTION_NAMES = ['lookup', 'seller', 'ingest', 'admin', 'planner', 'worker', 'watchdog', 'dead-letter'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +35,7 @@ export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 export const SERVICE_NAME = 'seller-badges';
 export const METRICS_NAMESPACE = 'SellerBadges';
 
-/** Read by Powertools (Logger, Metrics, Tracer) in shared/; NODE_OPTIONS maps stack traces to TypeScript. */
+/** Read by Powertools (Logger, Metrics) in shared/; NODE_OPTIONS maps stack traces to TypeScript. */
 export const DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = {
   POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -43,8 +43,8 @@ export const DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = {
 };
 
 /**
- * esbuild emits ESM; CommonJS dependencies bundled into it (the X-Ray SDK under Powertools Tracer, some
- * Smithy internals) still call `require`, which ESM does not define. The banner gives them one.
+ * esbuild emits ESM; CommonJS dependencies bundled into it (some Smithy internals) still call `require`,
+ * which ESM does not define. The banner gives them one.
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";

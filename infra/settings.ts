@@ -22,8 +22,8 @@ export interface DeploySettings {
   jwtIssuer: string;
   /** Accepted `aud` values (a token must carry one of them). */
   jwtAudience: string[];
-  /** Optional SNS topic that every alarm notifies. */
-  alarmTopicArn?: string;
+  /** The address the stack's alarm topic e-mails (SNS asks it to confirm once); without it nobody is told. */
+  alarmEmail?: string;
 }
 
 function contextString(scope: Construct, key: string): string | undefined {
@@ -38,7 +38,7 @@ function contextString(scope: Construct, key: string): string | undefined {
 export function readDeploySettings(scope: Construct): DeploySettings {
   const issuer = contextString(scope, 'jwtIssuer');
   const audience = contextString(scope, 'jwtAudience');
-  const alarmTopicArn = contextString(scope, 'alarmTopicArn');
+  const alarmEmail = contextString(scope, 'alarmEmail');
 
   if (issuer !== undefined) {
     let url: URL;
@@ -58,8 +58,9 @@ export function readDeploySettings(scope: Construct): DeploySettings {
   if (audience !== undefined && (audiences === undefined || audiences.length === 0)) {
     throw new Error('Context "jwtAudience" is empty: pass one or more comma-separated audiences, -c jwtAudience=<clientId>.');
   }
-  if (alarmTopicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(alarmTopicArn)) {
-    throw new Error(`Context "alarmTopicArn" is not an SNS topic ARN: "${alarmTopicArn}".`);
+  // The shape SNS accepts for an e-mail endpoint, checked here so a typo fails synth, not the deploy.
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    throw new Error(`Context "alarmEmail" is not an e-mail address: "${alarmEmail}". Pass -c alarmEmail=<address>.`);
   }
 
   if ((issuer === undefined) !== (audience === undefined)) {
@@ -74,9 +75,17 @@ export function readDeploySettings(scope: Construct): DeploySettings {
     );
   }
 
+  if (alarmEmail === undefined) {
+    Annotations.of(scope).addWarningV2(
+      'seller-badges:no-alarm-email',
+      'alarmEmail not set: the alarms notify an SNS topic with no subscriber, so nobody hears about a failed ' +
+        'monthly run. Deploy with -c alarmEmail=<address> (or subscribe to the AlarmTopic output yourself).',
+    );
+  }
+
   return {
     jwtIssuer: issuer ?? PLACEHOLDER_JWT_ISSUER,
     jwtAudience: audiences ?? [PLACEHOLDER_JWT_AUDIENCE],
-    ...(alarmTopicArn !== undefined ? { alarmTopicArn } : {}),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
   };
 }

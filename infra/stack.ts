@@ -3,6 +3,7 @@ import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms';
 import { BadgeApi } from './constructs/badge-api';
+import { BadgeFunction } from './constructs/badge-function';
 import { BadgeTable } from './constructs/badge-table';
 import { MonthlyEvaluation } from './constructs/monthly-evaluation';
 import { readDeploySettings } from './settings';
@@ -30,27 +31,31 @@ export class SellerBadgesStack extends Stack {
       jwtAudience: settings.jwtAudience,
     });
 
-    const { lookup, seller, ingest, admin } = this.api.functions;
-    const { planner, worker, watchdog } = this.evaluation;
+    // Every function of the stack, whichever construct made it: each gets its Errors and Throttles alarms.
+    const functions = Object.fromEntries(
+      this.node
+        .findAll()
+        .filter((c): c is BadgeFunction => c instanceof BadgeFunction)
+        .map((f) => [f.name, f.fn]),
+    );
     this.alarms = new Alarms(this, 'Alarms', {
-      functions: {
-        lookup: lookup.fn,
-        seller: seller.fn,
-        ingest: ingest.fn,
-        admin: admin.fn,
-        planner: planner.fn,
-        worker: worker.fn,
-        watchdog: watchdog.fn,
-      },
+      functions,
       deadLetterQueues: {
         segmentDlq: this.evaluation.segmentDlq,
         scheduleDlq: this.evaluation.scheduleDlq,
       },
-      ...(settings.alarmTopicArn !== undefined ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+      segmentQueue: this.evaluation.segmentQueue,
+      segmentDlq: this.evaluation.segmentDlq,
+      table: this.table.table,
+      httpApi: this.api.api,
+      lookup: this.api.functions.lookup.fn,
+      workerLogs: this.evaluation.worker.logGroup,
+      ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'SegmentQueueUrl', { value: this.evaluation.segmentQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopic', { value: this.alarms.topic.topicArn, description: 'SNS topic every alarm notifies' });
   }
 }

@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { API, type ApiFunction, type RouteDef } from '../../shared/http/api';
 import { LOG_RETENTION } from '../function-defaults';
 import { BadgeFunction } from './badge-function';
-import type { BadgeTable, TableAccess } from './badge-table';
+import type { BadgeTable } from './badge-table';
 
 export type ApiFunctionName = ApiFunction;
 
@@ -47,7 +47,6 @@ export const THROTTLE = { rateLimit: 2_000, burstLimit: 1_000 } as const;
 
 interface FunctionSpec {
   readonly description: string;
-  readonly access: TableAccess;
   readonly memorySize?: number;
   readonly timeout?: Duration;
 }
@@ -57,18 +56,16 @@ const LONGEST_API_TIMEOUT = Duration.seconds(29);
 
 const FUNCTIONS: Record<ApiFunctionName, FunctionSpec> = {
   // Highest traffic (every storefront page): small and lean.
-  lookup: { description: 'Public badge lookups (one shop, or up to 100)', access: 'read', memorySize: 512 },
-  seller: { description: 'Seller Center: eligibility, history, projection', access: 'read' },
+  lookup: { description: 'Public badge lookups (one shop, or up to 100)', memorySize: 512 },
+  seller: { description: 'Seller Center: eligibility, history, projection' },
   // Up to 1,000 records per request, written in batches.
   ingest: {
     description: 'Operator data in: shop profiles and daily metrics',
-    access: 'readWrite',
     timeout: LONGEST_API_TIMEOUT,
   },
   // POST /v1/evaluations enqueues every segment of the requested markets.
   admin: {
     description: 'Operator: evaluation runs, revocations, OpenAPI document',
-    access: 'readWrite',
     timeout: LONGEST_API_TIMEOUT,
   },
 };
@@ -98,7 +95,7 @@ export class BadgeApi extends Construct {
         ...(spec.memorySize !== undefined ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeout !== undefined ? { timeout: spec.timeout } : {}),
       });
-      props.table.bind(fn.fn, spec.access);
+      props.table.bind(fn);
       return fn;
     };
     this.functions = { lookup: make('lookup'), seller: make('seller'), ingest: make('ingest'), admin: make('admin') };

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -29,17 +28,24 @@ export type BadgeFunctionProps = Pick<
 };
 
 /**
- * One Lambda function built with our defaults: Node.js 22 on arm64, ESM bundle with source maps, X-Ray
- * tracing, Powertools environment, one month of logs, and a role that may write only to its own log group
- * (grants for the table, queues and metrics are added by the construct that wires the function in).
+ * One Lambda function built with our defaults: Node.js 22 on arm64, ESM bundle with source maps,
+ * Powertools environment, one month of logs, and a role that may write only to its own log group (grants
+ * for the table and queues are added by the construct that wires the function in).
+ *
+ * No X-Ray tracing: no function creates a Powertools Tracer (or any X-Ray segment), so active tracing
+ * would only record Lambda's own spans and need xray:Put* on Resource "*". Turn it on here together with a
+ * Tracer in shared/, not before.
  */
 export class BadgeFunction extends Construct {
+  /** The folder under functions/ this function runs: the key of its grants (BadgeTable.bind). */
+  readonly name: FunctionName;
   readonly fn: NodejsFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: BadgeFunctionProps) {
     super(scope, id);
     const { name, environment, ...tunable } = props;
+    this.name = name;
 
     // Logs are operational, not business data: they expire after a month and go with the stack.
     this.logGroup = new LogGroup(this, 'Logs', {
@@ -62,7 +68,6 @@ export class BadgeFunction extends Construct {
       architecture: ARCHITECTURE,
       memorySize: DEFAULT_MEMORY_MB,
       timeout: DEFAULT_TIMEOUT,
-      tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role,
       projectRoot: REPO_ROOT,
@@ -73,12 +78,6 @@ export class BadgeFunction extends Construct {
     });
 
     // cdk-nag acknowledgements (AwsSolutions), each with the reason it does not apply here.
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-        'resource-level permissions: AWS requires Resource "*" for them.',
-    });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

@@ -1,5 +1,5 @@
-import { Aws, Duration, TimeZone, Validations } from 'aws-cdk-lib';
-import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Aws, Duration, TimeZone } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -19,6 +19,11 @@ import type { BadgeTable } from './badge-table';
 export const PLANNER_CRON = 'cron(0 0 1 * ? *)';
 /** Two hours after the run starts, the watchdog reports whether that month's run has succeeded. */
 export const WATCHDOG_CRON = 'cron(0 2 1 * ? *)';
+/**
+ * And again 24 hours after the start (00:00 on the 2nd): a run still not succeeded by then alarms again,
+ * and the watchdog re-queues the segments of a crashed scheduled run that are still missing.
+ */
+export const WATCHDOG_NEXT_DAY_CRON = 'cron(0 0 2 * ? *)';
 
 /**
  * What the watchdog publishes and the Alarms construct watches (one series per market). The watchdog
@@ -43,6 +48,14 @@ export const WORKER_MEMORY_MB = 1769;
 /** AWS guidance for SQS event sources: visibility timeout at least 6x the function timeout. */
 export const SEGMENT_VISIBILITY_TIMEOUT = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
 export const SEGMENT_MAX_RECEIVE_COUNT = 5;
+/**
+ * Segment messages are kept 14 days (the SQS maximum; the default is 4): a run held up by an incident
+ * keeps its work queued, and the DLQ keeps as long (SQS counts a dead letter's age from its first send).
+ */
+export const SEGMENT_RETENTION = Duration.days(14);
+/** The DLQ consumer handles a few dead segments at once; each is one run to mark failed. */
+export const DEAD_LETTER_BATCH_SIZE = 5;
+export const DEAD_LETTER_TIMEOUT = Duration.seconds(30);
 /**
  * Parallel segments at most: 8 markets x 64 shards would otherwise all start together at a month's
  * start; a cap lets the on-demand table and its GSI ramp up instead of throttling.
@@ -71,8 +84,10 @@ export interface MonthlyEvaluationProps {
 
 /**
  * The monthly run: per market, a schedule at 00:00 local on the 1st invokes the planner, which writes the
- * run and enqueues one message per segment; workers evaluate the segments from the queue; at 02:00 local
- * a second schedule invokes the watchdog, which publishes MonthlyRunNotSucceeded for that market.
+ * run and enqueues one message per segment; workers evaluate the segments from the queue; a segment that
+ * fails every receive lands in the DLQ, whose consumer marks its run failed; at 02:00 and again at 00:00 on
+ * the 2nd (local) the watchdog publishes MonthlyRunNotSucceeded for that market and re-queues the missing
+ * segments of a crashed scheduled run.
  */
 export class MonthlyEvaluation extends Construct {
   readonly segmentQueue: Queue;
@@ -82,9 +97,14 @@ export class MonthlyEvaluation extends Construct {
   readonly planner: BadgeFunction;
   readonly worker: BadgeFunction;
   readonly watchdog: BadgeFunction;
+  /** Consumes the segment DLQ: marks the run of each dead segment failed, with the reason. */
+  readonly deadLetter: BadgeFunction;
   readonly schedulerRole: Role;
   readonly plannerSchedules: Record<Market, Schedule>;
+  /** 02:00 on the 1st, market-local. */
   readonly watchdogSchedules: Record<Market, Schedule>;
+  /** 00:00 on the 2nd, market-local: 24 h after the run's start. */
+  readonly nextDayWatchdogSchedules: Record<Market, Schedule>;
 
   constructor(scope: Construct, id: string, props: MonthlyEvaluationProps) {
     super(scope, id);
@@ -93,11 +113,15 @@ export class MonthlyEvaluation extends Construct {
     this.segmentDlq = new Queue(this, 'SegmentDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: SEGMENT_RETENTION,
+      // AWS guidance for SQS event sources: at least 6x the consumer's timeout.
+      visibilityTimeout: Duration.seconds(DEAD_LETTER_TIMEOUT.toSeconds() * 6),
     });
     this.segmentQueue = new Queue(this, 'SegmentQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      retentionPeriod: SEGMENT_RETENTION,
+      // A failed segment comes back sooner: the worker shortens its visibility (ChangeMessageVisibility).
       visibilityTimeout: SEGMENT_VISIBILITY_TIMEOUT,
       deadLetterQueue: { queue: this.segmentDlq, maxReceiveCount: SEGMENT_MAX_RECEIVE_COUNT },
     });
@@ -116,7 +140,7 @@ export class MonthlyEvaluation extends Construct {
       deadLetterQueue: this.scheduleDlq,
       environment: { SEGMENT_QUEUE_URL: this.segmentQueue.queueUrl },
     });
-    table.bind(this.planner.fn, 'readWrite');
+    table.bind(this.planner);
     this.segmentQueue.grantSendMessages(this.planner.fn);
 
     this.worker = new BadgeFunction(this, 'Worker', {
@@ -124,8 +148,11 @@ export class MonthlyEvaluation extends Construct {
       description: 'Evaluates one segment (one shard of a market) of a run',
       timeout: WORKER_TIMEOUT,
       memorySize: WORKER_MEMORY_MB,
+      // The worker shortens a failed segment's visibility for a short backoff (the event source's consume
+      // grant includes sqs:ChangeMessageVisibility on this queue).
+      environment: { SEGMENT_QUEUE_URL: this.segmentQueue.queueUrl },
     });
-    table.bind(this.worker.fn, 'readWrite');
+    table.bind(this.worker);
     this.worker.fn.addEventSource(
       new SqsEventSource(this.segmentQueue, {
         batchSize: 1,
@@ -136,28 +163,31 @@ export class MonthlyEvaluation extends Construct {
 
     this.watchdog = new BadgeFunction(this, 'Watchdog', {
       name: 'watchdog',
-      description: 'Publishes MonthlyRunNotSucceeded for a market two hours after its monthly run starts',
+      description:
+        'Publishes MonthlyRunNotSucceeded for a market 2 h and 24 h after its monthly run starts; re-queues the missing segments of a crashed scheduled run',
       timeout: Duration.seconds(30),
       retryAttempts: 2,
       deadLetterQueue: this.scheduleDlq,
+      environment: { SEGMENT_QUEUE_URL: this.segmentQueue.queueUrl },
     });
-    table.bind(this.watchdog.fn, 'read');
-    const putMetric = new Policy(this, 'WatchdogMetricsPolicy', {
-      statements: [
-        new PolicyStatement({
-          actions: ['cloudwatch:PutMetricData'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'cloudwatch:namespace': RUN_HEALTH_METRIC.namespace } },
-        }),
-      ],
+    // MonthlyRunNotSucceeded leaves as an EMF log line (Powertools Metrics): no cloudwatch:PutMetricData.
+    table.bind(this.watchdog);
+    this.segmentQueue.grantSendMessages(this.watchdog.fn);
+
+    this.deadLetter = new BadgeFunction(this, 'DeadLetter', {
+      name: 'dead-letter',
+      description: 'Marks the run of a segment that reached the segment DLQ failed, with the reason',
+      timeout: DEAD_LETTER_TIMEOUT,
     });
-    if (this.watchdog.fn.role) putMetric.attachToRole(this.watchdog.fn.role);
-    Validations.of(putMetric).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'cloudwatch:PutMetricData supports no resource-level permissions, so AWS requires Resource "*"; ' +
-        'the statement is limited to the SellerBadges namespace by the cloudwatch:namespace condition.',
-    });
+    table.bind(this.deadLetter);
+    this.deadLetter.fn.addEventSource(
+      new SqsEventSource(this.segmentDlq, {
+        batchSize: DEAD_LETTER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        // The least SQS allows: a handful of dead segments never needs more.
+        maxConcurrency: 2,
+      }),
+    );
 
     // One role for all schedules: invoke the planner and the watchdog (nothing else), and park failed
     // deliveries in the schedule DLQ. SourceAccount guards against a confused deputy.
@@ -169,7 +199,7 @@ export class MonthlyEvaluation extends Construct {
     });
 
     const schedule = (
-      kind: 'Run' | 'Watchdog',
+      kind: 'Run' | 'Watchdog' | 'WatchdogNextDay',
       market: Market,
       cron: string,
       fn: IFunction,
@@ -192,6 +222,7 @@ export class MonthlyEvaluation extends Construct {
 
     const planners: Partial<Record<Market, Schedule>> = {};
     const watchdogs: Partial<Record<Market, Schedule>> = {};
+    const nextDayWatchdogs: Partial<Record<Market, Schedule>> = {};
     for (const market of MARKET_CODES) {
       const zone = MARKETS[market].timeZone;
       planners[market] = schedule(
@@ -208,8 +239,16 @@ export class MonthlyEvaluation extends Construct {
         this.watchdog.fn,
         `${market}: check at 02:00 on the 1st (${zone}) that the month's run has succeeded`,
       );
+      nextDayWatchdogs[market] = schedule(
+        'WatchdogNextDay',
+        market,
+        WATCHDOG_NEXT_DAY_CRON,
+        this.watchdog.fn,
+        `${market}: check again at 00:00 on the 2nd (${zone}), 24 h after the run's start`,
+      );
     }
     this.plannerSchedules = planners as Record<Market, Schedule>;
     this.watchdogSchedules = watchdogs as Record<Market, Schedule>;
+    this.nextDayWatchdogSchedules = nextDayWatchdogs as Record<Market, Schedule>;
   }
 }

@@ -15,6 +15,7 @@ import { safeParse, type output } from 'zod/v4/core';
 import { AppError, badRequest, forbidden, issueDetails, tooLarge, unauthorized } from '../errors';
 import { CORS_HEADERS, errorResponse, json } from './response';
 import { routeKey, type Access, type RouteDef, type Schema } from './routes';
+import { countServerError } from './server-errors';
 
 export type { Access } from './routes';
 
@@ -120,11 +121,15 @@ async function dispatch(routes: Map<string, AnyRoute>, event: APIGatewayProxyEve
   return json(status, reply.body, reply.headers);
 }
 
-/** Last in the chain: every error leaves as `{ error: { code, message, details } }`; 5xx are logged. */
+/**
+ * Last in the chain: every error leaves as `{ error: { code, message, details } }`; unexpected errors are
+ * logged, and every 5xx answer is counted (ServerErrors, which the stack alarms on).
+ */
 const errorMapper = (): HttpMiddleware => ({
   onError: async (request) => {
     if (!(request.error instanceof AppError)) logger.error('unhandled error', request.error as Error);
     request.response = errorResponse(request.error);
+    if ((request.response.statusCode ?? 500) >= 500) countServerError();
   },
 });
 

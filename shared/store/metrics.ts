@@ -1,10 +1,30 @@
 /** Daily metrics: one item per shop and market-local date, so a restated day replaces the old one. */
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LocalDate } from '../domain/calendar';
+import { addMonths, dayNumber, firstDay, monthAssessedOn, type LocalDate } from '../domain/calendar';
 import { COUNTERS, GAUGES, PEAKS, type DailyRecord } from '../domain/metrics';
 import { daySk, shopPk } from './keys';
 import { batchWriteAll, type RetryOptions } from './retry';
+import { TABLE } from './table';
+
+/**
+ * How many badge months an operator may evaluate (or rerun) with the days still kept: the current month
+ * and the two before it. The longest window any reader needs; the others are shorter: the signals route
+ * reads 30 days, the projection the open period (at most 31 days), the scheduled run its period plus the
+ * days up to its own date. docs/scale.md ("Keeping the days") says what a rerun of an older month means.
+ */
+export const RERUNNABLE_MONTHS = 3;
+
+/**
+ * When a daily record may expire (epoch seconds, the table's TTL attribute): the 1st of the first month
+ * that can no longer be rerun with it, plus one day so that the market-local midnight of every market
+ * (UTC-8 to UTC+8) has passed. A day of the period of badge month M (26th of M-2 to 25th of M-1) expires
+ * at the start of the 1st of M+3 (2 to 4 months after the day); DynamoDB deletes it some time after that.
+ */
+export function dayExpiresAt(date: LocalDate): number {
+  const lastRerunnable = addMonths(monthAssessedOn(date), RERUNNABLE_MONTHS - 1);
+  return (dayNumber(firstDay(addMonths(lastRerunnable, 1))) + 1) * 86_400;
+}
 
 /** A daily record's attributes, in one order (the item also holds pk and sk). */
 const RECORD_FIELDS = ['shopId', 'date', ...COUNTERS, ...GAUGES, ...PEAKS] as const;
@@ -42,14 +62,19 @@ export class MetricsRepository {
     private readonly retry: RetryOptions = {},
   ) {}
 
-  /** Stores the days; of two records for one shop and date in the same call the later one wins. */
+  /**
+   * Stores the days, each with its expiry (TTL); of two records for one shop and date in the same call the
+   * later one wins.
+   */
   async putDays(records: readonly DailyRecord[]): Promise<void> {
     const byKey = new Map<string, DailyRecord>();
     for (const r of records) byKey.set(`${r.shopId}|${r.date}`, r);
     await batchWriteAll(
       this.doc,
       this.table,
-      [...byKey.values()].map((r) => ({ PutRequest: { Item: { pk: shopPk(r.shopId), sk: daySk(r.date), ...r } } })),
+      [...byKey.values()].map((r) => ({
+        PutRequest: { Item: { pk: shopPk(r.shopId), sk: daySk(r.date), ...r, [TABLE.timeToLiveAttribute]: dayExpiresAt(r.date) } },
+      })),
       this.retry,
     );
   }

@@ -23,6 +23,9 @@
  *   partition is hot at 10M shops.
  * - one run's state: GetItem RUN; its segments: Query pk = RUN#id.
  * - months already evaluated per market (start-up catch-up): Query pk = MARKET#m.
+ *
+ * `DAY#` items carry `expiresAt` (epoch seconds) and expire by TTL in AWS once no route or rerun can read
+ * them any more (shared/store/metrics.ts, docs/scale.md); every other item is kept.
  */
 export const SHARDS_PER_MARKET = 64;
 
@@ -31,6 +34,8 @@ export const TABLE = {
   name: 'SellerBadges',
   partitionKey: 'pk',
   sortKey: 'sk',
+  /** TTL attribute (epoch seconds); only `DAY#` items carry it. DynamoDB Local tables leave TTL off. */
+  timeToLiveAttribute: 'expiresAt',
   indexes: [
     {
       name: 'byShard',
