@@ -71,6 +71,8 @@ export function readAuthConfig(env: Record<string, string | undefined> = process
  * ORIGIN_VERIFY_SECRET (set in AWS only): the value of the header CloudFront adds to every origin request.
  * A request without it did not come through the CDN (its cache, WAF and rate limits) and is refused.
  */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
 const edgeSchema = z.object({
   ORIGIN_VERIFY_SECRET: z.optional(z.string().check(z.minLength(32, 'ORIGIN_VERIFY_SECRET must be at least 32 characters'))),
 });

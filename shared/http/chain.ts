@@ -18,7 +18,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse, type output } from 'zod/v4/core';
 import { timingSafeEqual } from 'node:crypto';
-import { readEdgeConfig } from '../config';
+import { ORIGIN_VERIFY_HEADER, readEdgeConfig } from '../config';
 import { AppError, badRequest, forbidden, issueDetails, tooLarge } from '../errors';
 import { CORS_HEADERS, errorResponse, json } from './response';
 import { routeKey, type Access, type RouteDef, type Schema } from './routes';
@@ -72,7 +72,7 @@ export type Claims = Record<string, unknown>;
 export type Authenticate = (event: APIGatewayProxyEventV2) => Promise<Claims>;
 
 /** The header CloudFront adds to every origin request (infra/constructs/edge.ts). */
-export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+export { ORIGIN_VERIFY_HEADER } from '../config';
 
 /** `scope` arrives as "a b c", as "[a b c]" (some issuers' rendering of an array claim) or as an array. */
 function scopesOf(claims: Claims): string[] {
