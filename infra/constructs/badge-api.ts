@@ -198,7 +198,9 @@ export class BadgeApi extends Construct {
 
     const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
     const stageSettings = this.stage.node.defaultChild as CfnStage;
-    const routeSettings: Record<string, { throttlingRateLimit: number; throttlingBurstLimit: number }> = {};
+    // RouteSettings is a free-form JSON map in the L1: CDK does not rename its keys, so they are written in
+    // CloudFormation's own casing.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of [...ROUTES, ...PREFLIGHT_ROUTES]) {
       let integration = integrations.get(route.fn);
       if (!integration) {
@@ -214,7 +216,7 @@ export class BadgeApi extends Construct {
       const key = `${route.method} ${route.path}`;
       const limits = STOREFRONT_THROTTLES[key];
       if (limits) {
-        routeSettings[key] = { throttlingRateLimit: limits.rateLimit, throttlingBurstLimit: limits.burstLimit };
+        routeSettings[key] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
         // A stage's route settings name existing routes: the stage is updated after they are created.
         for (const r of added) stageSettings.addResourceDependency(r.node.defaultChild as CfnRoute);
       }
