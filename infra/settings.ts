@@ -7,8 +7,14 @@
  *
  * Why a placeholder instead of failing synth when they are missing: `npm run synth` and the infra tests
  * must work on any machine without settings. The placeholder fails closed: `.invalid` is a reserved TLD
- * (RFC 2606) that never resolves, so API Gateway cannot fetch its signing keys and every protected route
- * answers 401 while the public badge routes keep working. Synth warns when the placeholder is in use.
+ * (RFC 2606) that never resolves, so the functions cannot fetch its signing keys: a request without a
+ * token answers 401, one with a token 500 (the key set is unreachable, which alarms), and no token is ever
+ * accepted, while the public badge routes keep working. Synth warns when the placeholder is in use.
+ *
+ * The other settings: `jwksUrl` (where the functions fetch the issuer's keys; default
+ * `<issuer>/.well-known/jwks.json`), `corsAllowedOrigins` (comma-separated browser origins, the Seller
+ * Center's, that protected routes answer with CORS headers) and `edgeWebAclArn` (the WAF web ACL of the
+ * SellerBadgesEdge stack, us-east-1, attached to the CloudFront distribution).
  * A value that is present but malformed fails synth with a message that says how to fix it.
  */
 import { Annotations } from 'aws-cdk-lib';
@@ -24,6 +30,9 @@ export interface DeploySettings {
   jwtAudience: string[];
   /** The address the stack's alarm topic e-mails (SNS asks it to confirm once); without it nobody is told. */
   alarmEmail?: string;
+  jwksUrl?: string;
+  corsAllowedOrigins?: string[];
+  edgeWebAclArn?: string;
 }
 
 function contextString(scope: Construct, key: string): string | undefined {
@@ -51,7 +60,7 @@ export function readDeploySettings(scope: Construct): DeploySettings {
       );
     }
     if (url.protocol !== 'https:') {
-      throw new Error(`Context "jwtIssuer" must be an https URL (API Gateway fetches its keys over TLS): "${issuer}".`);
+      throw new Error(`Context "jwtIssuer" must be an https URL (the functions fetch its keys over TLS): "${issuer}".`);
     }
   }
   const audiences = audience?.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
@@ -63,6 +72,27 @@ export function readDeploySettings(scope: Construct): DeploySettings {
     throw new Error(`Context "alarmEmail" is not an e-mail address: "${alarmEmail}". Pass -c alarmEmail=<address>.`);
   }
 
+  const jwksUrl = contextString(scope, 'jwksUrl');
+  if (jwksUrl !== undefined && !/^https:\/\/[^\s]+$/.test(jwksUrl)) {
+    throw new Error(`Context "jwksUrl" must be an https URL: "${jwksUrl}".`);
+  }
+  const origins = contextString(scope, 'corsAllowedOrigins')?.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
+  const badOrigin = origins?.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  if (badOrigin !== undefined) {
+    throw new Error(`Context "corsAllowedOrigins" has "${badOrigin}": pass origins (scheme and host, no path), comma-separated.`);
+  }
+  const edgeWebAclArn = contextString(scope, 'edgeWebAclArn');
+  if (edgeWebAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(edgeWebAclArn)) {
+    throw new Error(`Context "edgeWebAclArn" is not a CLOUDFRONT-scope WAF web ACL ARN (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>): "${edgeWebAclArn}".`);
+  }
+  if (edgeWebAclArn === undefined) {
+    Annotations.of(scope).addWarningV2(
+      'seller-badges:no-web-acl',
+      'edgeWebAclArn not set: the CloudFront distribution has no WAF web ACL (no rate limit per client IP). ' +
+        'Deploy the SellerBadgesEdge stack (us-east-1) and pass -c edgeWebAclArn=<its WebAclArn output>.',
+    );
+  }
+
   if ((issuer === undefined) !== (audience === undefined)) {
     // Half a setting would pair a real issuer with the placeholder audience (or the reverse): refuse.
     throw new Error('Set both jwtIssuer and jwtAudience (-c jwtIssuer=<https issuer URL> -c jwtAudience=<audience>), or neither.');
@@ -70,8 +100,8 @@ export function readDeploySettings(scope: Construct): DeploySettings {
   if (issuer === undefined) {
     Annotations.of(scope).addWarningV2(
       'seller-badges:jwt-placeholder',
-      'jwtIssuer/jwtAudience not set: the JWT authorizer uses a placeholder issuer and rejects every token ' +
-        '(protected routes answer 401). Deploy with -c jwtIssuer=<https issuer URL> -c jwtAudience=<audience>.',
+      'jwtIssuer/jwtAudience not set: the functions verify tokens against a placeholder issuer and accept none ' +
+        '(protected routes answer 401 or 500). Deploy with -c jwtIssuer=<https issuer URL> -c jwtAudience=<audience>.',
     );
   }
 
@@ -87,5 +117,8 @@ export function readDeploySettings(scope: Construct): DeploySettings {
     jwtIssuer: issuer ?? PLACEHOLDER_JWT_ISSUER,
     jwtAudience: audiences ?? [PLACEHOLDER_JWT_AUDIENCE],
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...(jwksUrl !== undefined ? { jwksUrl } : {}),
+    ...(origins !== undefined && origins.length > 0 ? { corsAllowedOrigins: origins } : {}),
+    ...(edgeWebAclArn !== undefined ? { edgeWebAclArn } : {}),
   };
 }

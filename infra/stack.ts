@@ -5,6 +5,7 @@ import { Alarms } from './constructs/alarms';
 import { BadgeApi } from './constructs/badge-api';
 import { BadgeFunction } from './constructs/badge-function';
 import { BadgeTable } from './constructs/badge-table';
+import { StorefrontEdge } from './constructs/edge';
 import { MonthlyEvaluation } from './constructs/monthly-evaluation';
 import { readDeploySettings } from './settings';
 
@@ -17,6 +18,7 @@ export class SellerBadgesStack extends Stack {
   readonly evaluation: MonthlyEvaluation;
   readonly api: BadgeApi;
   readonly alarms: Alarms;
+  readonly edge: StorefrontEdge;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -29,6 +31,12 @@ export class SellerBadgesStack extends Stack {
       segmentQueue: this.evaluation.segmentQueue,
       jwtIssuer: settings.jwtIssuer,
       jwtAudience: settings.jwtAudience,
+      ...(settings.jwksUrl !== undefined ? { jwksUrl: settings.jwksUrl } : {}),
+      ...(settings.corsAllowedOrigins !== undefined ? { corsAllowedOrigins: settings.corsAllowedOrigins } : {}),
+    });
+    this.edge = new StorefrontEdge(this, 'Edge', {
+      api: this.api,
+      ...(settings.edgeWebAclArn !== undefined ? { webAclArn: settings.edgeWebAclArn } : {}),
     });
 
     // Every function of the stack, whichever construct made it: each gets its Errors and Throttles alarms.
@@ -53,7 +61,11 @@ export class SellerBadgesStack extends Stack {
       ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'Url', {
+      value: `https://${this.edge.distribution.distributionDomainName}`,
+      description: 'The service: storefronts, Seller Center and operators (CloudFront)',
+    });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The HTTP API origin (refuses requests that bypass CloudFront)' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'SegmentQueueUrl', { value: this.evaluation.segmentQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopic', { value: this.alarms.topic.topicArn, description: 'SNS topic every alarm notifies' });

@@ -1,14 +1,17 @@
 /**
- * The local HTTP gateway: what API Gateway's HTTP API does in AWS, on one machine. It verifies bearer
- * JWTs against the local key pair, turns each request into an HTTP API payload v2 event, and calls the
- * very handlers that are deployed.
+ * The local HTTP gateway: what CloudFront and API Gateway's HTTP API do in AWS, on one machine. It turns
+ * each request into an HTTP API payload v2 event (without requestContext.authorizer: in AWS no authorizer
+ * runs either) and calls the very handlers that are deployed, which verify bearer tokens themselves
+ * against the key set this server publishes at /.well-known/jwks.json. CORS preflights (OPTIONS) go to
+ * the function of the path, as the stack's OPTIONS routes do.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { JWTPayload } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { API, routeKey, type ApiFunction, type RouteDef } from '../../shared/http/api';
 import { CORS_HEADERS, errorBody } from '../../shared/http/response';
+import { JWKS_PATH } from './tokens';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -19,16 +22,17 @@ interface CompiledRoute {
   def: RouteDef;
   pattern: RegExp;
   params: string[];
-  handler: HttpLambda;
 }
 
 export interface GatewayOptions {
-  handlers: Record<ApiFunction, HttpLambda>;
-  verify: (authorization: string | undefined) => Promise<JWTPayload | null>;
+  /** Looked up on each request: the server can listen (and know its port) before the handlers load. */
+  handlers: Partial<Record<ApiFunction, HttpLambda>>;
+  /** The public key set published at /.well-known/jwks.json (the local issuer's). */
+  jwks?: JSONWebKeySet;
   isReady?: () => boolean;
 }
 
-function compile(handlers: GatewayOptions['handlers']): CompiledRoute[] {
+function compile(): CompiledRoute[] {
   return Object.values(API).map((def: RouteDef) => {
     const params: string[] = [];
     const pattern = new RegExp(
@@ -37,7 +41,7 @@ function compile(handlers: GatewayOptions['handlers']): CompiledRoute[] {
         return '([^/]+)';
       })}$`,
     );
-    return { def, pattern, params, handler: handlers[def.fn] };
+    return { def, pattern, params };
   });
 }
 
@@ -81,7 +85,7 @@ function lambdaContext(name: string, requestId: string): Context {
 }
 
 export function createGateway(options: GatewayOptions): Server {
-  const routes = compile(options.handlers);
+  const routes = compile();
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -90,16 +94,12 @@ export function createGateway(options: GatewayOptions): Server {
         const ready = options.isReady?.() ?? true;
         return send(res, ready ? 200 : 503, { 'content-type': 'application/json' }, JSON.stringify({ status: ready ? 'ok' : 'starting' }));
       }
-      if (method === 'OPTIONS') {
-        return send(res, 204, {
-          ...CORS_HEADERS,
-          'access-control-allow-methods': 'GET, PUT, POST, OPTIONS',
-          'access-control-allow-headers': 'authorization, content-type, if-none-match',
-          'access-control-max-age': 600,
-        });
+      if (url.pathname === JWKS_PATH && method === 'GET' && options.jwks) {
+        return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=600' }, JSON.stringify(options.jwks));
       }
       const candidates = routes.filter((r) => r.pattern.test(url.pathname));
-      const match = candidates.find((r) => r.def.method === method);
+      // A preflight goes to the function of the path's first route, as `OPTIONS <path>` (the stack's routes).
+      const match = method === 'OPTIONS' ? candidates[0] : candidates.find((r) => r.def.method === method);
       if (!match) {
         return candidates.length > 0
           ? sendError(res, 404, 'not_found', `${method} is not a method of ${url.pathname}; use ${candidates.map((c) => c.def.method).join(', ')}`)
@@ -124,12 +124,14 @@ export function createGateway(options: GatewayOptions): Server {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
 
+      const handler = options.handlers[match.def.fn];
+      if (!handler || !(options.isReady?.() ?? true)) return sendError(res, 503, 'internal', 'the local server is starting; retry in a moment');
       const requestId = randomUUID();
-      const claims = match.def.access === 'public' ? null : await options.verify(headers.authorization);
       const now = new Date();
+      const key = method === 'OPTIONS' ? `OPTIONS ${match.def.path}` : routeKey(match.def);
       const event: APIGatewayProxyEventV2 = {
         version: '2.0',
-        routeKey: routeKey(match.def),
+        routeKey: key,
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
         headers,
@@ -144,14 +146,13 @@ export function createGateway(options: GatewayOptions): Server {
           domainPrefix: 'localhost',
           http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
           requestId,
-          routeKey: routeKey(match.def),
+          routeKey: key,
           stage: '$default',
           time: now.toISOString(),
           timeEpoch: now.getTime(),
-          ...(claims ? { authorizer: { jwt: { claims: claims as Record<string, string>, scopes: null } } } : {}),
         } as APIGatewayProxyEventV2['requestContext'],
       };
-      const result = await match.handler(event, lambdaContext(match.def.fn, requestId));
+      const result = await handler(event, lambdaContext(match.def.fn, requestId));
       const out = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
       send(res, result.statusCode ?? 200, { ...(result.headers ?? {}) }, out);
     } catch (error) {

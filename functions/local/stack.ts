@@ -4,6 +4,7 @@
  * `npm start` and by the end-to-end tests.
  */
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { firstMonthAfter, MARKET_CODES, type BadgeMonth, type Market } from '../../shared/domain/calendar';
@@ -15,8 +16,9 @@ import { ingestMetrics, putShop } from '../../shared/usecases/ingest';
 import { createServices, type Services } from '../../shared/usecases/services';
 import { localClientConfig, startDynamoDbLocal } from './dynamodb-local';
 import { createTable } from './tables';
-import { loadOrCreateKeys, mintToken, REPO_ROOT, verifyToken } from './tokens';
+import { loadOrCreateKeys, localEnvironment, mintToken, REPO_ROOT } from './tokens';
 import { demoData, demoRecords } from './demo';
+import type { ApiFunction } from '../../shared/http/routes';
 import { createGateway, type HttpLambda } from './gateway';
 import { LocalSegmentQueue, type SqsWorker } from './queue';
 import { startMonthlySchedule } from './scheduler';
@@ -119,6 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.persist && options.fresh) deleteSnapshot(snapshotFile);
   // npm start stops the engine itself on Ctrl-C, after saving the table.
   const db = await startDynamoDbLocal({ callerHandlesSignals: options.persist === true });
+  let listening: Server | undefined;
   try {
     const clientConfig = localClientConfig(db.endpoint);
     const raw = new DynamoDBClient(clientConfig);
@@ -133,6 +136,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: 16,
       onDeadLetter: async (message) => failSegment(svc, message),
     });
+    // The server listens before the handlers load: its port goes into their token settings (JWKS_URL,
+    // CORS_ALLOWED_ORIGINS), which the protected functions read when they start. Until the handlers are
+    // in place it answers 503 (and /health "starting").
+    const handlers: Partial<Record<ApiFunction, HttpLambda>> = {};
+    let ready = false;
+    const server = createGateway({ handlers, jwks: keys.jwks, isReady: () => ready });
+    listening = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    Object.assign(process.env, localEnvironment(port));
+
     const doc = createDocumentClient(clientConfig);
     const svc = createServices({ doc, table: TABLE.name, queue, clock });
     useServices(svc);
@@ -174,20 +191,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await save();
     const saver = setInterval(() => void save().catch((error: unknown) => console.error('snapshot failed', error)), SNAPSHOT_EVERY_MS);
     saver.unref();
-    const server = createGateway({
-      handlers: {
-        lookup: lookup.handler as unknown as HttpLambda,
-        seller: seller.handler as unknown as HttpLambda,
-        ingest: ingest.handler as unknown as HttpLambda,
-        admin: admin.handler as unknown as HttpLambda,
-      },
-      verify: (authorization) => verifyToken(keys, authorization),
+    Object.assign(handlers, {
+      lookup: lookup.handler as unknown as HttpLambda,
+      seller: seller.handler as unknown as HttpLambda,
+      ingest: ingest.handler as unknown as HttpLambda,
+      admin: admin.handler as unknown as HttpLambda,
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 3000, () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
+    ready = true;
     let stopped = false;
     return {
       url: `http://localhost:${port}`,
@@ -210,6 +220,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     };
   } catch (error) {
+    if (listening?.listening) {
+      listening.closeAllConnections();
+      await new Promise<void>((resolve) => listening!.close(() => resolve()));
+    }
     await db.stop();
     throw error;
   }

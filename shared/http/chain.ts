@@ -1,7 +1,12 @@
 /**
  * The middy chain of an HTTP function: Powertools logging (with the request id as correlation id), the
- * claims check, request parsing and zod validation, and the error mapping (last, so every failure leaves
- * in the contract's shape). Handlers declare routes; this file does everything else once.
+ * CDN origin check, the token check and the claims check, request parsing and zod validation, CORS, and
+ * the error mapping (last, so every failure leaves in the contract's shape). Handlers declare routes;
+ * this file does everything else once.
+ *
+ * The token itself is verified by an `authenticate` function that the chain is given (auth.ts, through
+ * middleware.ts): a chain with protected routes and no authenticator refuses to start. The lookup
+ * function serves public routes only, so its bundle carries no jose.
  *
  * middleware.ts adds Powertools Metrics to this chain for the functions that publish metrics. The lookup
  * function publishes none, so it uses this chain as is and its bundle carries no Metrics (an empty
@@ -12,7 +17,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse, type output } from 'zod/v4/core';
-import { AppError, badRequest, forbidden, issueDetails, tooLarge, unauthorized } from '../errors';
+import { timingSafeEqual } from 'node:crypto';
+import { ORIGIN_VERIFY_HEADER, readEdgeConfig } from '../config';
+import { AppError, badRequest, forbidden, issueDetails, tooLarge } from '../errors';
 import { CORS_HEADERS, errorResponse, json } from './response';
 import { routeKey, type Access, type RouteDef, type Schema } from './routes';
 import { countServerError } from './server-errors';
@@ -60,14 +67,15 @@ export function route<D extends RouteDef>(
   return { def, path: def.pathSchema, query: def.query, body: def.body, handle };
 }
 
-type Claims = Record<string, unknown>;
+export type Claims = Record<string, unknown>;
 
-function claimsOf(event: APIGatewayProxyEventV2): Claims | null {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } }).authorizer;
-  return authorizer?.jwt?.claims ?? null;
-}
+/** Verifies the request's bearer token and returns its claims, or throws a 401 (auth.ts). */
+export type Authenticate = (event: APIGatewayProxyEventV2) => Promise<Claims>;
 
-/** `scope` arrives as "a b c", as "[a b c]" (API Gateway's rendering of an array claim) or as an array. */
+/** The header CloudFront adds to every origin request (infra/constructs/edge.ts). */
+export { ORIGIN_VERIFY_HEADER } from '../config';
+
+/** `scope` arrives as "a b c", as "[a b c]" (some issuers' rendering of an array claim) or as an array. */
 function scopesOf(claims: Claims): string[] {
   const scope = claims.scope ?? claims.scp;
   if (Array.isArray(scope)) return scope.map(String);
@@ -75,17 +83,49 @@ function scopesOf(claims: Claims): string[] {
   return [];
 }
 
-/** 401 without valid claims, then 403 without the right: decided before anything is parsed. */
-export function authorize(access: Access, event: APIGatewayProxyEventV2): void {
+/** 403 without the right, on verified claims: the operator scope, or the seller's own shop. */
+export function authorize(access: Access, claims: Claims, event: APIGatewayProxyEventV2): void {
   if (access === 'public') return;
-  const claims = claimsOf(event);
-  if (!claims) throw unauthorized('a valid bearer token is required: send Authorization: Bearer <token>');
   if (scopesOf(claims).includes(OPERATOR_SCOPE)) return;
   if (access === 'operator') throw forbidden(`this route is for operators: the token's scope must contain ${OPERATOR_SCOPE}`);
   const shopId = event.pathParameters?.shopId;
   if (claims.shop_id === undefined || claims.shop_id === null || String(claims.shop_id) !== shopId) {
     throw forbidden('this token is not for this shop: a seller token only opens its own shop (shop_id claim)');
   }
+}
+
+export interface ChainOptions {
+  /** Required when any route is protected. */
+  authenticate?: Authenticate;
+  /** Browser origins that protected routes answer with CORS headers (public routes answer `*`). */
+  allowedOrigins?: readonly string[];
+  /** When set (AWS), requests must carry it in ORIGIN_VERIFY_HEADER: they came through the CDN. */
+  originSecret?: string;
+}
+
+const PREFLIGHT_HEADERS = 'authorization, content-type, if-none-match';
+
+/** CORS headers of an answer: `*` on public routes; on protected ones only for an allowed origin. */
+function corsHeaders(access: Access | undefined, event: APIGatewayProxyEventV2, allowed: readonly string[]): Record<string, string> {
+  if (access === undefined || access === 'public') return { ...CORS_HEADERS };
+  const origin = event.headers?.origin;
+  // Vary even when refused: a shared cache must not hand one origin's answer to another.
+  if (origin === undefined || !allowed.includes(origin)) return { vary: 'Origin' };
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': CORS_HEADERS['access-control-expose-headers'], vary: 'Origin' };
+}
+
+/** Replaces whatever CORS headers an answer has with the route's own. */
+function withCors(response: APIGatewayProxyStructuredResultV2, cors: Record<string, string>): APIGatewayProxyStructuredResultV2 {
+  const headers = Object.fromEntries(
+    Object.entries(response.headers ?? {}).filter(([k]) => !k.toLowerCase().startsWith('access-control-') && k.toLowerCase() !== 'vary'),
+  );
+  return { ...response, headers: { ...headers, ...cors } };
+}
+
+function sameSecret(given: string | undefined, secret: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function validate<S extends Schema>(schema: S, value: unknown, where: string): output<S> {
@@ -107,38 +147,83 @@ function readBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-async function dispatch(routes: Map<string, AnyRoute>, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const spec = routes.get(event.routeKey);
+interface Routing {
+  routes: Map<string, AnyRoute>;
+  /** Route templates of this function by path, for CORS preflights (`OPTIONS <path>`). */
+  byPath: Map<string, AnyRoute[]>;
+  options: ChainOptions;
+}
+
+/** The route an event is for: its own, or for a preflight the first route of the path. */
+function accessOf(routing: Routing, event: APIGatewayProxyEventV2): Access | undefined {
+  const own = routing.routes.get(event.routeKey);
+  if (own) return own.def.access;
+  const path = event.routeKey.replace(/^OPTIONS /, '');
+  const onPath = routing.byPath.get(path) ?? [];
+  return onPath.some((r) => r.def.access !== 'public') ? 'seller' : onPath.length > 0 ? 'public' : undefined;
+}
+
+/** A CORS preflight: the methods of the path, and the origin rules of its routes. */
+function preflight(routing: Routing, event: APIGatewayProxyEventV2, path: string): APIGatewayProxyStructuredResultV2 {
+  const onPath = routing.byPath.get(path);
+  if (!onPath) throw new AppError('not_found', `no route ${path}`);
+  const cors = corsHeaders(accessOf(routing, event), event, routing.options.allowedOrigins ?? []);
+  const allowed = 'access-control-allow-origin' in cors;
+  return {
+    statusCode: 204,
+    headers: allowed
+      ? { ...cors, 'access-control-allow-methods': [...onPath.map((r) => r.def.method), 'OPTIONS'].join(', '), 'access-control-allow-headers': PREFLIGHT_HEADERS, 'access-control-max-age': '600' }
+      : cors,
+  };
+}
+
+async function dispatch(routing: Routing, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const { options } = routing;
+  if (options.originSecret !== undefined && !sameSecret(event.headers?.[ORIGIN_VERIFY_HEADER], options.originSecret)) {
+    throw forbidden('this API is served through its CDN only: call the distribution\'s host name');
+  }
+  if (event.routeKey.startsWith('OPTIONS ')) return preflight(routing, event, event.routeKey.slice('OPTIONS '.length));
+  const spec = routing.routes.get(event.routeKey);
   if (!spec) throw new AppError('not_found', `no route ${event.routeKey}`);
-  authorize(spec.def.access, event);
+  // 401 without a valid token, then 403 without the right: decided before anything is parsed.
+  if (spec.def.access !== 'public') authorize(spec.def.access, await options.authenticate!(event), event);
   const path = spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : undefined;
   const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined;
   const body = spec.body ? validate(spec.body, readBody(event), 'body') : undefined;
   const reply = await spec.handle({ path, query, body, event });
   const status = reply.status ?? spec.def.status;
+  const cors = corsHeaders(spec.def.access, event, options.allowedOrigins ?? []);
   // A bodiless answer (304) still carries the CORS headers: a browser discards a cross-origin 304 without them.
-  if (reply.body === undefined) return { statusCode: status, headers: { ...CORS_HEADERS, ...reply.headers } };
-  return json(status, reply.body, reply.headers);
+  if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers, ...cors } };
+  return withCors(json(status, reply.body, reply.headers), cors);
 }
 
-/**
- * Last in the chain: every error leaves as `{ error: { code, message, details } }`; unexpected errors are
- * logged, and every 5xx answer is counted (ServerErrors, which the stack alarms on).
- */
-const errorMapper = (): HttpMiddleware => ({
+/** Last in the chain: every error leaves as `{ error: { code, message, details } }` with the route's CORS; 5xx are logged. */
+const errorMapper = (routing: Routing): HttpMiddleware => ({
   onError: async (request) => {
-    if (!(request.error instanceof AppError)) logger.error('unhandled error', request.error as Error);
-    request.response = errorResponse(request.error);
+    const error = request.error;
+    if (!(error instanceof AppError) || error.status >= 500) logger.error('request failed', error as Error);
+    request.response = withCors(errorResponse(error), corsHeaders(accessOf(routing, request.event), request.event, routing.options.allowedOrigins ?? []));
     if ((request.response.statusCode ?? 500) >= 500) countServerError();
   },
 });
 
 /** The handler of a set of routes: logging, then `extra` middlewares (e.g. metrics), then the error mapping. */
-export function httpChain(list: AnyRoute[], extra: HttpMiddleware[] = []) {
-  const routes = new Map(list.map((r) => [routeKey(r.def), r]));
+export function httpChain(list: AnyRoute[], extra: HttpMiddleware[] = [], options: ChainOptions = {}) {
+  if (!options.authenticate && list.some((r) => r.def.access !== 'public')) {
+    throw new Error(`protected routes need a token check: ${list.filter((r) => r.def.access !== 'public').map((r) => routeKey(r.def)).join(', ')}`);
+  }
+  const byPath = new Map<string, AnyRoute[]>();
+  for (const r of list) byPath.set(r.def.path, [...(byPath.get(r.def.path) ?? []), r]);
+  const edge = readEdgeConfig();
+  const routing: Routing = {
+    routes: new Map(list.map((r) => [routeKey(r.def), r])),
+    byPath,
+    options: { ...(edge.originSecret !== undefined ? { originSecret: edge.originSecret } : {}), ...options },
+  };
   let chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>().use(
     injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }),
   );
   for (const m of extra) chain = chain.use(m);
-  return chain.use(errorMapper()).handler((event) => dispatch(routes, event));
+  return chain.use(errorMapper(routing)).handler((event) => dispatch(routing, event));
 }

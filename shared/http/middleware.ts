@@ -1,12 +1,15 @@
 /**
- * The one middy chain every HTTP function uses: chain.ts (Powertools logging, the claims check, request
- * parsing and zod validation, the error mapping) with Powertools Metrics added. Handlers declare routes;
- * this file and chain.ts do everything else once. (The lookup function, which publishes no metrics, uses
- * chain.ts directly.)
+ * The one middy chain every HTTP function uses: chain.ts (Powertools logging, the origin, token and
+ * claims checks, request parsing and zod validation, CORS, the error mapping) with Powertools Metrics
+ * added, and the token verifier (auth.ts) for the functions that serve protected routes. Handlers declare
+ * routes; this file and chain.ts do everything else once. (The lookup function, which publishes no
+ * metrics and serves public routes only, uses chain.ts directly and carries no jose.)
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { httpChain, type AnyRoute } from './chain';
+import { readAuthConfig } from '../config';
+import { tokenVerifier } from './auth';
+import { httpChain, type AnyRoute, type ChainOptions } from './chain';
 
 export * from './chain';
 
@@ -22,6 +25,15 @@ const countRequest = {
   },
 };
 
+/**
+ * A function with protected routes reads the token settings when it starts (a missing JWT_ISSUER fails its
+ * cold start, not a request); one with public routes only needs none.
+ */
 export function httpHandler(list: AnyRoute[]) {
-  return httpChain(list, [logMetrics(metrics), countRequest]);
+  let auth: ChainOptions = {};
+  if (list.some((r) => r.def.access !== 'public')) {
+    const config = readAuthConfig();
+    auth = { authenticate: tokenVerifier(config), allowedOrigins: config.allowedOrigins };
+  }
+  return httpChain(list, [logMetrics(metrics), countRequest], auth);
 }

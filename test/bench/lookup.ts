@@ -194,7 +194,6 @@ export async function benchLookup(opts: BenchLookupOptions = {}): Promise<Record
       ingest: notServed,
       admin: notServed,
     },
-    verify: async () => null,
   });
   try {
     const table = await db.table();

@@ -36,13 +36,13 @@ describe('function bundles', () => {
     expect(inputs.some((p) => p.includes('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
   });
 
-  it('lookup carries no classic zod, catalog, Metrics or SQS client', async () => {
+  it('lookup carries no classic zod, catalog, Metrics, SQS client or token verification (jose)', async () => {
     const result = await build({ ...esbuildOptionsFor('lookup'), metafile: true });
     const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint !== undefined);
     const inputs = Object.entries(output?.inputs ?? {})
       .filter(([, info]) => info.bytesInOutput > 0)
       .map(([path]) => path);
-    for (const heavy of ['node_modules/zod/v4/classic/', 'shared/programs/', '@aws-lambda-powertools/metrics', '@aws-sdk/client-sqs', 'shared/http/schemas.ts']) {
+    for (const heavy of ['node_modules/zod/v4/classic/', 'shared/programs/', '@aws-lambda-powertools/metrics', '@aws-sdk/client-sqs', 'shared/http/schemas.ts', 'node_modules/jose/', 'shared/http/auth.ts']) {
       expect(inputs.filter((p) => p.includes(heavy))).toEqual([]);
     }
   });

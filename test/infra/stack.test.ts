@@ -26,6 +26,14 @@ import { TABLE } from '../../shared/store/table';
 
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example';
 const AUDIENCE = 'seller-badges-client';
+const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/seller-badges-edge/0a1b2c3d-0000-1111-2222-333344445555';
+
+/** The token settings of the functions that serve protected routes (shared/config.ts readAuthConfig). */
+function tokenSettingsOf(t: Template, fn: LambdaFunction): Json {
+  const resource = t.findResources('AWS::Lambda::Function')[logicalId(fn)] as { Properties: { Environment: { Variables: Json } } };
+  const v = resource.Properties.Environment.Variables;
+  return { JWT_ISSUER: v.JWT_ISSUER, JWT_AUDIENCE: v.JWT_AUDIENCE };
+}
 
 /** The feature flags that `cdk synth` uses (cdk.json), so the tests pin what deploys. */
 const CDK_CONTEXT = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
@@ -82,7 +90,7 @@ function actionsOn(name: FunctionName, resource: unknown): string[] {
 }
 
 beforeAll(() => {
-  ({ stack, template } = synth({ jwtIssuer: ISSUER, jwtAudience: AUDIENCE }));
+  ({ stack, template } = synth({ jwtIssuer: ISSUER, jwtAudience: AUDIENCE, edgeWebAclArn: WEB_ACL }));
   fns = {
     lookup: stack.api.functions.lookup.fn,
     seller: stack.api.functions.seller.fn,
@@ -301,33 +309,33 @@ describe('least-privilege grants', () => {
 });
 
 describe('HTTP API', () => {
-  const ROUTES: [string, 'NONE' | 'JWT'][] = [
+  // No API Gateway authorizer on any route: the functions verify tokens (shared/http/auth.ts).
+  const ROUTES: [string, 'NONE'][] = [
     ['GET /v1/shops/{shopId}/badge', 'NONE'],
     ['GET /v1/badges', 'NONE'],
     ['GET /openapi.json', 'NONE'],
-    ['GET /v1/shops/{shopId}/eligibility', 'JWT'],
-    ['GET /v1/shops/{shopId}/history', 'JWT'],
-    ['GET /v1/shops/{shopId}/projection', 'JWT'],
-    ['POST /v1/metrics', 'JWT'],
-    ['PUT /v1/shops/{shopId}', 'JWT'],
-    ['POST /v1/evaluations', 'JWT'],
-    ['GET /v1/evaluations/{runId}', 'JWT'],
-    ['POST /v1/shops/{shopId}/revocations', 'JWT'],
+    ['GET /v1/shops/{shopId}/eligibility', 'NONE'],
+    ['GET /v1/shops/{shopId}/history', 'NONE'],
+    ['GET /v1/shops/{shopId}/projection', 'NONE'],
+    ['POST /v1/metrics', 'NONE'],
+    ['PUT /v1/shops/{shopId}', 'NONE'],
+    ['POST /v1/evaluations', 'NONE'],
+    ['GET /v1/evaluations/{runId}', 'NONE'],
+    ['POST /v1/shops/{shopId}/revocations', 'NONE'],
   ];
 
-  it('has exactly the contract routes', () => {
+  it('has exactly the contract routes (and their CORS preflight routes, test/infra/edge.test.ts)', () => {
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
     const keys = Object.values(routes).map((r) => (r as { Properties: { RouteKey: string } }).Properties.RouteKey);
-    expect(keys.sort()).toEqual(ROUTES.map(([key]) => key).sort());
+    expect(keys.filter((k) => !k.startsWith('OPTIONS ')).sort()).toEqual(ROUTES.map(([key]) => key).sort());
   });
 
   it.each(ROUTES)('%s has authorization %s', (routeKey, type) => {
-    const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer');
-    const [authorizerId] = Object.keys(authorizers);
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: routeKey,
       AuthorizationType: type,
-      AuthorizerId: type === 'JWT' ? { Ref: authorizerId } : Match.absent(),
+      AuthorizerId: Match.absent(),
     });
   });
 
@@ -359,13 +367,12 @@ describe('HTTP API', () => {
     for (const [routeKey, fn] of Object.entries(expected)) expect([routeKey, target(routeKey)]).toEqual([routeKey, logicalId(fns[fn])]);
   });
 
-  it('checks JWTs against the issuer and audience given at deploy time', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
-    });
+  it('has the functions check JWTs against the issuer and audience given at deploy time', () => {
+    for (const name of ['seller', 'ingest', 'admin'] as const) {
+      expect(tokenSettingsOf(template, fns[name])).toEqual({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+    }
+    // The public lookup function serves no protected route: it gets no token settings (and carries no jose).
+    expect(tokenSettingsOf(template, fns.lookup)).toEqual({ JWT_ISSUER: undefined, JWT_AUDIENCE: undefined });
   });
 
   it('throttles the default stage and writes access logs', () => {
@@ -377,25 +384,15 @@ describe('HTTP API', () => {
     });
   });
 
-  it('answers browsers: GET from any origin, the ETag exposed, If-None-Match and Authorization allowed', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: {
-        AllowOrigins: ['*'],
-        AllowMethods: ['GET'],
-        AllowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
-        ExposeHeaders: ['ETag'],
-        MaxAge: Match.anyValue(),
-      },
-    });
+  it('leaves CORS to the functions (an API CORS configuration would overwrite their per-route headers)', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 });
 
 describe('deploy settings', () => {
   it('falls back to a placeholder issuer that rejects every token, and warns', () => {
     const { stack: bare, template: t } = synth();
-    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      JwtConfiguration: { Issuer: PLACEHOLDER_JWT_ISSUER, Audience: Match.anyValue() },
-    });
+    expect(tokenSettingsOf(t, bare.api.functions.seller.fn)).toMatchObject({ JWT_ISSUER: PLACEHOLDER_JWT_ISSUER });
     expect(new URL(PLACEHOLDER_JWT_ISSUER).hostname.endsWith('.invalid')).toBe(true);
     Annotations.fromStack(bare).hasWarning('*', Match.stringLikeRegexp('jwtIssuer/jwtAudience not set'));
   });
@@ -407,8 +404,8 @@ describe('deploy settings', () => {
   });
 
   it('accepts several audiences, comma-separated', () => {
-    const { template: t } = synth({ jwtIssuer: ISSUER, jwtAudience: 'a, b' });
-    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Issuer: ISSUER, Audience: ['a', 'b'] } });
+    const { stack: s, template: t } = synth({ jwtIssuer: ISSUER, jwtAudience: 'a, b' });
+    expect(tokenSettingsOf(t, s.api.functions.seller.fn)).toEqual({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: 'a,b' });
   });
 
   it('is environment-agnostic: no account or region is baked in', () => {
@@ -544,6 +541,16 @@ describe('cdk-nag AwsSolutions', () => {
         }
       }
     }
-    expect([...acknowledged.keys()].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-L1'].sort());
+    expect([...acknowledged.keys()].sort()).toEqual(
+      [
+        'AwsSolutions-APIG4',
+        'AwsSolutions-L1',
+        // The CDN (test/infra/edge.test.ts): worldwide, logs at the origin, default certificate; the origin secret.
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR3',
+        'AwsSolutions-CFR4',
+        'AwsSolutions-SMG4',
+      ].sort(),
+    );
   });
 });

@@ -257,3 +257,39 @@ describe('public routes ignore tokens', () => {
     expect(withToken.headers.get('etag')).toBe(anonymous.headers.get('etag'));
   });
 });
+
+describe('the local server verifies as AWS does: its key set, and CORS per route', () => {
+  it('publishes its key set at /.well-known/jwks.json, the keys the functions verify against', async () => {
+    const answer = await call('GET', '/.well-known/jwks.json');
+    expect(answer.status).toBe(200);
+    const { keys: published } = answer.body as { keys: { kid: string; kty: string; alg: string; d?: string }[] };
+    expect(published).toEqual([expect.objectContaining({ kid: keys.kid, kty: 'EC', alg: 'ES256' })]);
+    expect(published[0]?.d).toBeUndefined(); // never the private part
+  });
+
+  it('answers protected routes with CORS headers only for its own origin', async () => {
+    const own = new URL(stack.url).origin;
+    const mine = await call('GET', `/v1/shops/${SHOP}/history`, { token: operator, headers: { origin: own } });
+    expect([mine.status, mine.headers.get('access-control-allow-origin')]).toEqual([200, own]);
+    const foreign = await call('GET', `/v1/shops/${SHOP}/history`, { token: operator, headers: { origin: 'https://evil.example' } });
+    expect([foreign.status, foreign.headers.get('access-control-allow-origin')]).toEqual([200, null]);
+    const refused = await call('GET', `/v1/shops/${SHOP}/history`, { headers: { origin: 'https://evil.example' } });
+    expectError(refused, 401);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    const publicRoute = await call('GET', `/v1/shops/${SHOP}/badge`, { headers: { origin: 'https://evil.example' } });
+    expect(publicRoute.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('answers preflights by the same rule', async () => {
+    const own = new URL(stack.url).origin;
+    const preflight = (path: string, origin: string) =>
+      call('OPTIONS', path, { headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const mine = await preflight(`/v1/shops/${SHOP}/eligibility`, own);
+    expect([mine.status, mine.headers.get('access-control-allow-origin')]).toEqual([204, own]);
+    expect(mine.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    const foreign = await preflight(`/v1/shops/${SHOP}/eligibility`, 'https://evil.example');
+    expect([foreign.status, foreign.headers.get('access-control-allow-origin')]).toEqual([204, null]);
+    const storefront = await preflight('/v1/badges', 'https://evil.example');
+    expect([storefront.status, storefront.headers.get('access-control-allow-origin')]).toEqual([204, '*']);
+  });
+});
