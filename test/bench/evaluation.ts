@@ -445,7 +445,7 @@ async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, 
   const { handler } = await import('../../functions/worker/handler');
   const queue: LocalSegmentQueue = new LocalSegmentQueue(handler, {
     concurrency,
-    onDeadLetter: async () => {
+    deadLetter: async () => {
       deadLetters++;
     },
   });
