@@ -377,6 +377,7 @@ describe('failures are visible and retryable', () => {
     expect((await w.svc.badges.getMonth('th-a', MONTH, true))?.runId).toBe(failed.runId);
 
     // Named shops over two markets, markets left out: the shops' markets (catalog order), one segment each.
+    w.clock.now = new Date(Date.parse(TH_SCHEDULE) + 120_000);
     const both = await startRun(w.svc, { month: MONTH, shopIds: ['us-x', 'th-c'] });
     expect(both.markets).toEqual(['US', 'TH']);
     await w.queue.idle();
