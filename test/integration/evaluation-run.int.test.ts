@@ -168,6 +168,7 @@ function referenceRun() {
 
 beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'WARN'); // keep the worker's per-segment info lines out of the output
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true'); // and its per-segment metrics
   db = await startTestDb();
   // The worker module builds its services at import: install some before importing it.
   useServices(testServices(db, await db.table()));
