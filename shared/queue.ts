@@ -6,6 +6,15 @@ import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } fr
 import { chunks, resendUnprocessed } from './store/retry';
 import type { SegmentMessage, SegmentQueue } from './usecases/services';
 
+/**
+ * Backoff before a failed segment is delivered again: 30 s per receive so far, at most 15 minutes. Short
+ * next to the 90-minute visibility timeout (sized for a worker's longest segment), long enough for a
+ * throttled table to recover.
+ */
+export function segmentBackoffSeconds(receiveCount: number): number {
+  return Math.min(30 * Math.max(1, receiveCount), 15 * 60);
+}
+
 export class SqsSegmentQueue implements SegmentQueue {
   private readonly sqs: SQSClient;
   constructor(

@@ -6,17 +6,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { segmentMessage } from '../../shared/http/events';
+import { segmentBackoffSeconds } from '../../shared/queue';
 import { logger, metrics } from '../../shared/http/middleware';
 import { services } from '../../shared/runtime';
 import { WORKER_MAX_ATTEMPTS } from '../../shared/store/client';
 import { processSegment } from '../../shared/usecases/evaluation';
 
 services({ maxAttempts: WORKER_MAX_ATTEMPTS });
-
-/** Backoff before a failed segment is delivered again: 30 s per receive so far, at most 15 minutes. */
-export function segmentBackoffSeconds(receiveCount: number): number {
-  return Math.min(30 * Math.max(1, receiveCount), 15 * 60);
-}
 
 async function backOff(record: SQSRecord): Promise<void> {
   const seconds = segmentBackoffSeconds(Number(record.attributes.ApproximateReceiveCount) || 1);

@@ -196,10 +196,11 @@ describe('a new shop, end to end', () => {
     expect(run.shops.evaluated).toBe(stack.demoShopIds.filter((id) => id.startsWith('th-')).length + 1);
     expect(run.shops.failed).toBe(0);
 
-    // The month's runs: the start-up catch-up's, then this one, newest first.
-    const { runs } = ok(await call<{ runs: { runId: string; trigger: string; markets: string[] }[] }>('GET', `/v1/evaluations?month=${m}&market=TH`, { token: stack.operatorToken }));
-    expect(runs[0]).toMatchObject({ runId, trigger: 'operator' });
-    expect(runs.slice(1).map((r) => r.trigger)).toContain('catch-up');
+    // The month's runs: the start-up catch-up's and this one (on the fixed clock both started at NOW).
+    const { runs } = ok(await call<{ runs: { runId: string; trigger: string; markets: string[]; startedAt: string }[] }>('GET', `/v1/evaluations?month=${m}&market=TH`, { token: stack.operatorToken }));
+    expect(runs.find((r) => r.runId === runId)).toMatchObject({ trigger: 'operator' });
+    expect(runs.map((r) => r.trigger)).toContain('catch-up');
+    expect(runs.map((r) => r.startedAt)).toEqual([...runs.map((r) => r.startedAt)].sort().reverse());
     expect(runs.every((r) => r.markets.includes('TH'))).toBe(true);
     expect((await call('GET', '/v1/evaluations', { token: stack.operatorToken })).status).toBe(400);
 
