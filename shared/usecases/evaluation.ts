@@ -180,6 +180,8 @@ export async function queueMissingSegments(svc: Services, run: Run): Promise<num
     const done = await svc.runs.doneSegments(run.runId);
     const missing = segmentsOf(run).filter((m) => !done.has(svc.runs.segmentKey(m)));
     await svc.queue.send(missing);
+    // Every segment done but the run not ended: its last worker stopped between the two writes.
+    if (missing.length === 0) await finishIfDone(svc, run.runId);
     return missing.length;
   } catch (error) {
     // Give the claim back so that the next delivery queues at once; this delivery still fails.
@@ -290,7 +292,12 @@ export async function processSegment(
   onShopFailed: (shopId: string, error: unknown) => void = () => undefined,
 ): Promise<SegmentOutcome | null> {
   const [run, done] = await Promise.all([svc.runs.get(message.runId), svc.runs.segmentDone(message.runId, message)]);
-  if (!run || run.state !== 'running' || done) return null;
+  if (!run || run.state !== 'running') return null;
+  if (done) {
+    // Delivered again after its worker marked it done: end the run if that worker stopped before doing so.
+    if (run.segmentsDone >= run.segmentsTotal) await finishIfDone(svc, run.runId);
+    return null;
+  }
   const ctx: SegmentContext = { message, runAt: run.startedAt, watchUntil: revocationWatchEnd(message.month, message.market, new Date(run.startedAt)) };
   const counts: ShopCounts = { evaluated: 0, awarded: 0, failed: 0 };
   const failures: ShopFailure[] = [];
@@ -312,11 +319,16 @@ export async function processSegment(
     });
   }
   await svc.runs.completeSegment(message.runId, message, counts, failures);
-  const after = await svc.runs.get(message.runId);
-  if (after && after.segmentsDone >= after.segmentsTotal) {
-    await svc.runs.finish(after, after.shops.failed > 0 ? 'failed' : 'succeeded', svc.clock().toISOString());
-  }
+  await finishIfDone(svc, message.runId);
   return { ...counts, failures };
+}
+
+/** Ends a run whose segments are all done: failed when a shop failed, else succeeded (only once). */
+async function finishIfDone(svc: Services, runId: string): Promise<void> {
+  const run = await svc.runs.get(runId);
+  if (run && run.state === 'running' && run.segmentsDone >= run.segmentsTotal) {
+    await svc.runs.finish(run, run.shops.failed > 0 ? 'failed' : 'succeeded', svc.clock().toISOString());
+  }
 }
 
 /** Segments of unfinished runs that are not done yet: what a restarted process must queue again. */

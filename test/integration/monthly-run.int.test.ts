@@ -257,6 +257,21 @@ describe('the scheduled run is one run however often it is delivered', () => {
     w.clock.now = new Date(Date.parse(TH_SCHEDULE) + 24 * 3_600_000);
     expect(await watchdog({ market: 'TH', scheduledTime: w.clock.now.toISOString() })).toEqual({ month: MONTH, succeeded: true, requeued: 0 });
   });
+  it('a run whose last worker stopped before ending it is ended by the watchdog', async () => {
+    const w = await world();
+    // Every segment is marked done, but the update that ends the run never lands.
+    w.counted.fail = (command, input) => command === 'UpdateItemCommand' && input.includes('finishedAt');
+    await startScheduledRun(w.svc, 'TH', new Date(TH_SCHEDULE));
+    await w.queue.idle();
+    w.counted.fail = undefined;
+    expect(await run(w, 'sched-TH-2026-12')).toMatchObject({ state: 'running', segmentsDone: SHARDS_PER_MARKET, shops: { evaluated: 3, awarded: 3, failed: 0 } });
+
+    w.clock.now = new Date(Date.parse(TH_SCHEDULE) + 2 * 3_600_000);
+    expect(await resumeScheduledRun(w.svc, 'TH', MONTH)).toBe(0);
+    expect(await run(w, 'sched-TH-2026-12')).toMatchObject({ state: 'succeeded', finishedAt: w.clock.now.toISOString() });
+    expect(await w.svc.runs.evaluatedMonths('TH')).toEqual(new Set([MONTH]));
+    expect(w.counted.writes.monthRecords).toBe(3);
+  });
 });
 
 describe('the run revokes at once what the records it holds revoke', () => {
