@@ -334,6 +334,7 @@ describe('HTTP API', () => {
     ['POST /v1/metrics', 'JWT'],
     ['PUT /v1/shops/{shopId}', 'JWT'],
     ['POST /v1/evaluations', 'JWT'],
+    ['GET /v1/evaluations', 'JWT'],
     ['GET /v1/evaluations/{runId}', 'JWT'],
     ['POST /v1/shops/{shopId}/revocations', 'JWT'],
   ];
