@@ -6,16 +6,17 @@ import { openApiDocument } from '../../shared/http/openapi';
 import { RUN_ID_RE } from '../../shared/http/schemas';
 import { services } from '../../shared/runtime';
 import { revokeNow } from '../../shared/usecases/eligibility';
-import { runView, startRun } from '../../shared/usecases/evaluation';
+import { monthRuns, runStatus, startRun } from '../../shared/usecases/evaluation';
 
 services();
 
 export const handler = httpHandler([
   route(API.startRun, async ({ body }) => ({ body: { runId: (await startRun(services(), body)).runId } })),
+  route(API.listRuns, async ({ query }) => ({ body: await monthRuns(services(), query.month, query.market) })),
   route(API.getRun, async ({ path }) => {
     const run = RUN_ID_RE.test(path.runId) ? await services().runs.get(path.runId) : null;
     if (!run) throw notFound(`no evaluation run ${path.runId}`);
-    return { body: runView(run) };
+    return { body: await runStatus(services(), run) };
   }),
   route(API.revoke, async ({ path, body }) => ({ body: await revokeNow(services(), path.shopId, body.reason) })),
   route(API.openapi, async () => ({ body: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } })),

@@ -1,10 +1,36 @@
 /**
- * Placeholder so the stack synthesizes on this branch: the real consumer of the segment DLQ (it marks the
- * segment's run failed with a reason) comes from its own branch at merge.
+ * Consumes the segment dead-letter queue: a segment that failed every delivery marks its run `failed`,
+ * with a reason the run's status shows, instead of leaving it `running` for ever.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
+import { segmentMessage } from '../../shared/http/events';
+import { logger } from '../../shared/http/middleware';
+import { services } from '../../shared/runtime';
+import { failSegment } from '../../shared/usecases/evaluation';
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  void event;
-  return { batchItemFailures: [] };
+services();
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    return { invalidJson: (error as Error).message };
+  }
+}
+
+export const handler = async (event: SQSEvent): Promise<void> => {
+  for (const record of event.Records) {
+    const parsed = segmentMessage.safeParse(parseBody(record.body));
+    if (!parsed.success) {
+      // Nothing to mark: no run can be named. Logged with the body, so an operator can see what it was.
+      logger.error('dead-lettered message is not a segment message; dropped', { messageId: record.messageId, body: record.body, issues: parsed.error.issues });
+      continue;
+    }
+    const message = parsed.data;
+    const segment = `${message.market}#${message.shard}`;
+    const reason = `segment ${segment} of ${message.month} kept failing and was dead-lettered (the worker's "segment failed" logs say why); start the month again once fixed`;
+    // A throw here fails the invocation, and SQS delivers the dead letter again.
+    const marked = await failSegment(services(), message, reason);
+    logger.error('segment dead-lettered', { runId: message.runId, segment, runMarkedFailed: marked });
+  }
 };

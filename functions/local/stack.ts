@@ -11,7 +11,7 @@ import { firstMonthAfter, MARKET_CODES, type BadgeMonth, type Market } from '../
 import { useServices } from '../../shared/runtime';
 import { createDocumentClient } from '../../shared/store/client';
 import { SHARDS_PER_MARKET, TABLE } from '../../shared/store/table';
-import { dueUnevaluated, failSegment, pendingSegments, startRun } from '../../shared/usecases/evaluation';
+import { dueUnevaluated, pendingSegments, startRun } from '../../shared/usecases/evaluation';
 import { ingestMetrics, putShop } from '../../shared/usecases/ingest';
 import { createServices, type Services } from '../../shared/usecases/services';
 import { localClientConfig, startDynamoDbLocal } from './dynamodb-local';
@@ -20,7 +20,7 @@ import { loadOrCreateKeys, localEnvironment, mintToken, REPO_ROOT } from './toke
 import { demoData, demoRecords } from './demo';
 import type { ApiFunction } from '../../shared/http/routes';
 import { createGateway, type HttpLambda } from './gateway';
-import { LocalSegmentQueue, type SqsWorker } from './queue';
+import { LocalSegmentQueue, type SqsConsumer, type SqsWorker } from './queue';
 import { startMonthlySchedule } from './scheduler';
 import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshot';
 
@@ -75,7 +75,7 @@ export async function catchUp(svc: Services, queue: LocalSegmentQueue, log: (lin
   const due = await dueUnevaluated(svc, await earliestMonths(svc), svc.clock());
   const months = [...due.keys()].sort();
   const runs = [];
-  for (const month of months) runs.push(await startRun(svc, { month, markets: due.get(month)! }));
+  for (const month of months) runs.push(await startRun(svc, { month, markets: due.get(month)!, trigger: 'catch-up' }));
   await queue.idle();
   for (const run of runs) {
     const done = await svc.runs.get(run.runId);
@@ -129,12 +129,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     raw.destroy();
     setDefaultEnv(db.endpoint);
 
-    // The queue calls the worker handler, which is imported only once the services it uses are installed.
-    const late: { worker?: SqsWorker } = {};
+    // The queue calls the worker and dead-letter handlers, imported once the services they use are installed.
+    const late: { worker?: SqsWorker; deadLetter?: SqsConsumer } = {};
     const queue = new LocalSegmentQueue((event, context) => late.worker!(event, context), {
       // DynamoDB Local serves many requests at once; most local segments are empty shards.
       concurrency: 16,
-      onDeadLetter: async (message) => failSegment(svc, message),
+      deadLetter: (event, context) => late.deadLetter!(event, context),
     });
     // The server listens before the handlers load: its port goes into their token settings (JWKS_URL,
     // CORS_ALLOWED_ORIGINS), which the protected functions read when they start. Until the handlers are
@@ -157,15 +157,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const restored = await loadSnapshot(doc, TABLE.name, snapshotFile);
       if (restored > 0) log(`restored ${restored} items from ${snapshotFile}`);
     }
-    const [lookup, seller, ingest, admin, planner, workerModule] = await Promise.all([
+    const [lookup, seller, ingest, admin, planner, workerModule, deadLetterModule, watchdog] = await Promise.all([
       import('../lookup/handler'),
       import('../seller/handler'),
       import('../ingest/handler'),
       import('../admin/handler'),
       import('../planner/handler'),
       import('../worker/handler'),
+      import('../dead-letter/handler'),
+      import('../watchdog/handler'),
     ]);
     late.worker = workerModule.handler as SqsWorker;
+    late.deadLetter = deadLetterModule.handler as SqsConsumer;
 
     const pending = await pendingSegments(svc);
     if (pending.length > 0) {
@@ -184,7 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (months === 0) log('  every due month is already evaluated');
     if (revoking.length > 0) await ingestMetrics(svc, revoking);
 
-    const stopSchedule = startMonthlySchedule((input) => planner.handler(input), clock);
+    const stopSchedule = startMonthlySchedule({ planner: (input) => planner.handler(input), watchdog: (input) => watchdog.handler(input) }, clock);
     const save = async () => {
       if (options.persist) await saveSnapshot(doc, TABLE.name, snapshotFile);
     };

@@ -1,16 +1,19 @@
-/** Target of each market's monthly schedule (00:00 on the 1st, market-local): plans the month's run. */
-import { monthContaining } from '../../shared/domain/calendar';
+/**
+ * Target of each market's monthly schedule (00:00 on the 1st, market-local): starts the month's scheduled
+ * run, or, on a repeated delivery (Scheduler and async Lambda deliver at least once), finds it and queues
+ * only what is missing. The month comes from the scheduled instant, not the clock.
+ */
 import { scheduledMarketEvent } from '../../shared/http/events';
 import { logger } from '../../shared/http/middleware';
 import { services } from '../../shared/runtime';
-import { startRun } from '../../shared/usecases/evaluation';
+import { startScheduledRun } from '../../shared/usecases/evaluation';
 
 services();
 
-export const handler = async (event: unknown): Promise<{ runId: string }> => {
+export const handler = async (event: unknown): Promise<{ runId: string; outcome: string }> => {
   const { market, scheduledTime } = scheduledMarketEvent.parse(event);
   const at = scheduledTime ? new Date(scheduledTime) : services().clock();
-  const run = await startRun(services(), { month: monthContaining(market, at), markets: [market] });
-  logger.info('monthly run planned', { market, month: run.month, runId: run.runId, segments: run.segmentsTotal });
-  return { runId: run.runId };
+  const { run, outcome } = await startScheduledRun(services(), market, at);
+  logger.info('monthly run planned', { market, month: run.month, runId: run.runId, outcome, segments: run.segmentsTotal });
+  return { runId: run.runId, outcome };
 };

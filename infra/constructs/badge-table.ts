@@ -8,8 +8,8 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { Market } from '../../shared/domain/calendar';
-import { marketPk, runPk, RUNS_PK, shopPk } from '../../shared/store/keys';
+import type { BadgeMonth, Market } from '../../shared/domain/calendar';
+import { marketPk, monthRunsPk, runPk, RUNS_PK, shopPk } from '../../shared/store/keys';
 import { TABLE } from '../../shared/store/table';
 import type { FunctionName } from '../function-defaults';
 import type { BadgeFunction } from './badge-function';
@@ -33,7 +33,7 @@ export interface TableAccess {
 /** Shop items: profile, days and month records (`SHOP#<shopId>`). */
 export const SHOP_ITEMS: readonly string[] = [shopPk('*')];
 /** Run items: a run and its segments, the run list, and each market's evaluated months. */
-export const RUN_ITEMS: readonly string[] = [runPk('*'), RUNS_PK, marketPk('*' as Market)];
+export const RUN_ITEMS: readonly string[] = [runPk('*'), RUNS_PK, monthRunsPk('*' as BadgeMonth), marketPk('*' as Market)];
 
 /**
  * The least grant of each function, read off the store code each one reaches (shared/store/*.ts; a
@@ -61,8 +61,9 @@ export const TABLE_ACCESS: Readonly<Partial<Record<FunctionName, TableAccess>>> 
   // (Query), its month record and profile copy (UpdateItem), the segment mark + counts (Put + Update in a
   // transaction) and the market's evaluated month (PutItem).
   worker: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], queriesShardIndex: true },
-  // Reads the run and its done segments, and the market's evaluated months.
-  watchdog: { actions: ['GetItem', 'Query'], leadingKeys: RUN_ITEMS },
+  // Reads the run and its done segments, and the market's evaluated months; claims the re-queueing of a
+  // crashed run's missing segments (UpdateItem of the run's queuedAt), and ends a run whose segments are done.
+  watchdog: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: RUN_ITEMS },
   // Marks the run of a dead-lettered segment failed with its reason.
   'dead-letter': { actions: ['GetItem', 'Query', 'UpdateItem'], leadingKeys: RUN_ITEMS },
 };

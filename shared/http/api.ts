@@ -17,6 +17,7 @@ export const API = {
   history: def({ method: 'GET', fn: 'seller', path: '/v1/shops/{shopId}/history', access: 'seller', status: 200, summary: 'Badge months, newest first', pathSchema: s.shopPath, query: s.historyQuery }),
   projection: def({ method: 'GET', fn: 'seller', path: '/v1/shops/{shopId}/projection', access: 'seller', status: 200, summary: 'The open period evaluated on the days so far', pathSchema: s.shopPath, query: s.emptyQuery }),
   startRun: def({ method: 'POST', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
+  listRuns: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 200, summary: 'Every run of a badge month, newest first', query: s.runsQuery }),
   getRun: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
   revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
   openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),

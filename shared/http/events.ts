@@ -1,7 +1,7 @@
 /** Schemas of the non-HTTP events: scheduler inputs and segment messages. */
 import * as z from 'zod';
 import { SHARDS_PER_MARKET } from '../store/table';
-import { badgeMonth, market } from './schemas';
+import { badgeMonth, market, MAX_SHOP_IDS } from './schemas';
 
 export const scheduledMarketEvent = z.object({
   market,
@@ -14,6 +14,7 @@ export const segmentMessage = z.strictObject({
   month: badgeMonth,
   market,
   shard: z.int().min(0).max(SHARDS_PER_MARKET - 1),
+  shopIds: z.array(z.string().min(1)).min(1).max(MAX_SHOP_IDS).optional(),
   runOrder: z.string().min(1),
   dryRun: z.boolean(),
 });

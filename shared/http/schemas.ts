@@ -51,11 +51,18 @@ export const historyQuery = z.strictObject({
     .optional(),
 });
 
+/** Shops one run may name (POST /v1/evaluations `shopIds`). */
+export const MAX_SHOP_IDS = 1000;
+
 export const evaluationBody = z.strictObject({
   month: badgeMonth,
   markets: z.array(market).min(1).optional(),
   dryRun: z.boolean().optional(),
+  /** Only these shops (duplicates collapsed); each must have a profile in the markets. */
+  shopIds: z.array(shopId).min(1, 'name 1 to 1000 shops').max(MAX_SHOP_IDS, 'name at most 1000 shops').optional(),
 });
+
+export const runsQuery = z.strictObject({ month: badgeMonth, market: market.optional() });
 
 /** Run ids are opaque to callers: any id that is not one we issued is an unknown run (404), not a 400. */
 export const RUN_ID_RE = /^[A-Za-z0-9-]{1,64}$/;

@@ -10,13 +10,16 @@ import { dynamoConfig, installedServices, installServices, runtimeConfig } from 
 
 export { dynamoConfig } from './installed';
 
-/** Validates the environment (fails fast at cold start) and builds the services once. */
-export function services(): Services {
+/**
+ * Validates the environment (fails fast at cold start) and builds the services once. `maxAttempts` (the
+ * SDK's retries of a throttled call) counts on the first call, which each handler makes at module scope.
+ */
+export function services(options: { maxAttempts?: number } = {}): Services {
   const current = installedServices();
   if (current) return current;
   const config = runtimeConfig();
   const built = createServices({
-    doc: createDocumentClient(dynamoConfig(config)),
+    doc: createDocumentClient({ ...dynamoConfig(config), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) }),
     table: config.TABLE_NAME,
     ...(config.SEGMENT_QUEUE_URL ? { queue: new SqsSegmentQueue(config.SEGMENT_QUEUE_URL, config.AWS_REGION) } : {}),
   });

@@ -84,8 +84,14 @@ export class BadgeRepository {
     private readonly table: string,
   ) {}
 
-  /** Writes a month's evaluation and its compact copy on the profile, unless a newer run already did. */
-  async putMonth(record: Omit<MonthRecord, 'revocation'>, runOrder: string): Promise<WriteOutcome> {
+  /**
+   * Writes a month's evaluation and its compact copy on the profile, unless a newer run already did. With
+   * `revocation` (the run saw a record that revokes the badge it awards) both are written revoked at once;
+   * a revocation already made stays as it was (if_not_exists), like every other revocation.
+   */
+  async putMonth(record: Omit<MonthRecord, 'revocation'>, runOrder: string, revocation: Revocation | null = null): Promise<WriteOutcome> {
+    const revoking = revocation ? ', revocation = if_not_exists(revocation, :rev)' : '';
+    const revocationValue: Record<string, AttributeValue> = revocation ? { ':rev': attr(revocation) } : {};
     try {
       await this.doc.send(
         new UpdateItemCommand({
@@ -93,7 +99,7 @@ export class BadgeRepository {
           Key: { pk: { S: shopPk(record.shopId) }, sk: { S: monthSk(record.month) } },
           UpdateExpression:
             // Nothing the key already says: the largest record must stay within one 1 KB write unit.
-            'SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o',
+            `SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o${revoking}`,
           ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
           ExpressionAttributeNames: { '#result': 'result' },
           ExpressionAttributeValues: {
@@ -102,10 +108,12 @@ export class BadgeRepository {
             ':r': { B: encodeResult(record.badge, record.programs) },
             ':at': { S: record.evaluatedAt },
             ':o': { S: runOrder },
+            ...revocationValue,
           },
         }),
       );
       const names: Record<string, string> = { '#b': badgeAttr(record.month) };
+      if (revocation) names['#r'] = revocationAttr(record.month);
       const removes: string[] = [];
       for (let back = PROFILE_MONTHS_KEPT; back < PROFILE_MONTHS_KEPT + 3; back++) {
         const old = addMonths(record.month, -back);
@@ -117,10 +125,10 @@ export class BadgeRepository {
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: shopPk(record.shopId) }, sk: { S: PROFILE_SK } },
-          UpdateExpression: `SET #b = :b REMOVE ${removes.join(', ')}`,
+          UpdateExpression: `SET #b = :b${revocation ? ', #r = if_not_exists(#r, :rev)' : ''} REMOVE ${removes.join(', ')}`,
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#b) OR #b.runOrder <= :o)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':b': attr(compactBadge(record.badge, runOrder)), ':o': { S: runOrder } },
+          ExpressionAttributeValues: { ':b': attr(compactBadge(record.badge, runOrder)), ':o': { S: runOrder }, ...revocationValue },
         }),
       );
       return 'written';

@@ -10,6 +10,8 @@ export const runPk = (runId: string) => `RUN#${runId}`;
 export const RUN_SK = 'RUN';
 export const segmentSk = (market: Market, shard: number) => `SEG#${market}#${String(shard).padStart(3, '0')}`;
 export const RUNS_PK = 'RUNS';
+/** Every run of one badge month (scheduled, catch-up, operator), for the month's run list. */
+export const monthRunsPk = (month: BadgeMonth) => `RUNS#${month}`;
 export const marketPk = (market: Market) => `MARKET#${market}`;
 /** Profile attributes holding a month's compact badge and its revocation, for one-request lookups. */
 export const badgeAttr = (month: BadgeMonth) => `B#${month}`;

@@ -1,7 +1,9 @@
 /**
- * Batch calls that lose nothing: BatchWriteItem and BatchGetItem hand back UnprocessedItems/Keys under
- * throttling, which are retried with exponential backoff and full jitter (AWS Architecture Blog,
- * "Exponential Backoff And Jitter") until done or the attempts run out.
+ * Batch calls that lose nothing. Throttled or failed *calls* are retried by the SDK's own retry strategy
+ * (adaptive mode, shared/store/client.ts); what the SDK cannot retry is a call that succeeds but hands part
+ * of its batch back (BatchWriteItem UnprocessedItems, BatchGetItem UnprocessedKeys, SendMessageBatch
+ * Failed entries). `resendUnprocessed` is the one loop that re-sends that part, with exponential backoff and
+ * full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"), until done or the attempts run out.
  */
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -24,13 +26,23 @@ export class UnprocessedError extends Error {
   }
 }
 
-export function backoffDelay(attempt: number, options: RetryOptions = {}): number {
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends `entries` with `send`, which returns the entries the service handed back unprocessed, and sends
+ * those again after a jittered backoff until none is left; throws UnprocessedError when attempts run out.
+ */
+export async function resendUnprocessed<T>(what: string, entries: T[], send: (pending: T[]) => Promise<T[]>, options: RetryOptions = {}): Promise<void> {
+  const attempts = options.attempts ?? DEFAULTS.attempts;
   const base = options.baseDelayMs ?? DEFAULTS.baseDelayMs;
   const cap = options.maxDelayMs ?? DEFAULTS.maxDelayMs;
-  return Math.random() * Math.min(cap, base * 2 ** attempt);
+  let pending = entries;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= attempts) throw new UnprocessedError(what, pending.length);
+    if (attempt > 0) await pause(Math.random() * Math.min(cap, base * 2 ** attempt));
+    pending = await send(pending);
+  }
 }
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Batch calls in flight at once per caller: enough to overlap latency, few enough not to queue on sockets. */
 const BATCHES_IN_FLIGHT = 16;
@@ -56,25 +68,22 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Writes every request (puts or deletes) of one table, 25 per call, retrying unprocessed ones. */
+/** Writes every request (puts or deletes) of one table, 25 per call, re-sending unprocessed ones. */
 export async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[], options: RetryOptions = {}) {
-  const attempts = options.attempts ?? DEFAULTS.attempts;
-  await mapLimited(
-    chunks(requests, 25),
-    BATCHES_IN_FLIGHT,
-    async (chunk) => {
-      let pending: WriteRequest[] = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= attempts) throw new UnprocessedError('writes', pending.length);
-        if (attempt > 0) await pause(backoffDelay(attempt, options));
+  await mapLimited(chunks(requests, 25), BATCHES_IN_FLIGHT, (chunk) =>
+    resendUnprocessed(
+      'writes',
+      chunk,
+      async (pending) => {
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
-      }
-    },
+        return (out.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+      },
+      options,
+    ),
   );
 }
 
-/** Reads every key of one table, 100 per call in parallel, retrying unprocessed keys. Order is not kept. */
+/** Reads every key of one table, 100 per call in parallel, re-sending unprocessed keys. Order is not kept. */
 export async function batchGetAll(
   doc: DynamoDBDocumentClient,
   table: string,
@@ -82,27 +91,28 @@ export async function batchGetAll(
   projection?: { expression: string; names: Record<string, string> },
   options: RetryOptions = {},
 ): Promise<Item[]> {
-  const attempts = options.attempts ?? DEFAULTS.attempts;
   const results = await Promise.all(
     chunks(keys, 100).map(async (chunk) => {
       const items: Item[] = [];
-      let pending: Key[] = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= attempts) throw new UnprocessedError('keys', pending.length);
-        if (attempt > 0) await pause(backoffDelay(attempt, options));
-        const out = await doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [table]: {
-                Keys: pending,
-                ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+      await resendUnprocessed(
+        'keys',
+        chunk,
+        async (pending) => {
+          const out = await doc.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [table]: {
+                  Keys: pending,
+                  ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+                },
               },
-            },
-          }),
-        );
-        items.push(...((out.Responses?.[table] ?? []) as Item[]));
-        pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
-      }
+            }),
+          );
+          items.push(...((out.Responses?.[table] ?? []) as Item[]));
+          return (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
+        },
+        options,
+      );
       return items;
     }),
   );

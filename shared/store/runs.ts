@@ -1,14 +1,18 @@
 /**
- * Evaluation runs. A run is split into segments (one market shard each); a segment's counts are added to
- * the run in the same transaction that marks the segment done, conditioned on the mark not existing, so a
- * segment retried or delivered twice is counted once and the run's counts stay exact.
+ * Evaluation runs. A run is split into segments (one market shard each, or one chunk of named shops); a
+ * segment's counts are added to the run in the same transaction that marks the segment done, conditioned on
+ * the mark not existing, so a segment retried or delivered twice is counted once and the run's counts stay
+ * exact. The mark also keeps the segment's failed shops, gathered when the run's status is read.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BadgeMonth, Market } from '../domain/calendar';
-import { marketPk, monthSk, RUN_SK, runPk, RUNS_PK, segmentSk } from './keys';
+import { marketPk, monthRunsPk, monthSk, RUN_SK, runPk, RUNS_PK, segmentSk } from './keys';
 
 export type RunState = 'running' | 'succeeded' | 'failed';
+
+/** What started a run: the monthly schedule, the local server's start-up catch-up, or an operator. */
+export type RunTrigger = 'schedule' | 'catch-up' | 'operator';
 
 export interface ShopCounts {
   evaluated: number;
@@ -16,17 +20,33 @@ export interface ShopCounts {
   failed: number;
 }
 
+/** A shop whose evaluation failed, and why (the error's message). */
+export interface ShopFailure {
+  shopId: string;
+  message: string;
+}
+
+/** Failed shops kept per segment and shown per run: enough to act on, small enough for one item. */
+export const MAX_FAILURES_LISTED = 100;
+
 export interface Run {
   runId: string;
   month: BadgeMonth;
   markets: Market[];
   dryRun: boolean;
+  trigger: RunTrigger;
   state: RunState;
   shops: ShopCounts;
   startedAt: string;
   finishedAt: string | null;
   segmentsTotal: number;
   segmentsDone: number;
+  /** Only the named shops, by market (POST /v1/evaluations with shopIds); absent = every shop. */
+  shopIds?: Partial<Record<Market, string[]>>;
+  /** When the run's missing segments were last queued; absent = not yet (a crash before queueing). */
+  queuedAt?: string;
+  /** Why a run failed as a whole (a dead-lettered segment). */
+  reason?: string;
 }
 
 export interface SegmentRef {
@@ -40,13 +60,27 @@ function toRun(item: Record<string, unknown>): Run {
     month: item.month as BadgeMonth,
     markets: item.markets as Market[],
     dryRun: item.dryRun as boolean,
+    trigger: (item.trigger as RunTrigger | undefined) ?? 'operator',
     state: item.state as RunState,
     shops: { evaluated: Number(item.evaluated ?? 0), awarded: Number(item.awarded ?? 0), failed: Number(item.failed ?? 0) },
     startedAt: item.startedAt as string,
     finishedAt: (item.finishedAt as string | null | undefined) ?? null,
     segmentsTotal: Number(item.segmentsTotal),
     segmentsDone: Number(item.segmentsDone ?? 0),
+    ...(item.shopIds ? { shopIds: item.shopIds as Run['shopIds'] } : {}),
+    ...(item.queuedAt ? { queuedAt: item.queuedAt as string } : {}),
+    ...(item.reason ? { reason: item.reason as string } : {}),
   };
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+/** True when the transaction was cancelled because the condition of its first item failed. */
+function firstConditionFailed(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException) && (error as { name?: string }).name !== 'TransactionCanceledException') return false;
+  return (error as TransactionCanceledException).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
 }
 
 export class RunRepository {
@@ -55,52 +89,13 @@ export class RunRepository {
     private readonly table: string,
   ) {}
 
-  async create(run: Run): Promise<void> {
+  /**
+   * Creates the run with its two index items (every run; the month's runs). Returns false, writing
+   * nothing, when a run with this id exists (a scheduled run's id is derived from market and month).
+   */
+  async create(run: Run): Promise<boolean> {
     const { shops, ...rest } = run;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: { pk: runPk(run.runId), sk: RUN_SK, ...rest, ...shops },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: this.table, Item: { pk: RUNS_PK, sk: `${run.startedAt}#${run.runId}`, runId: run.runId, state: run.state } } },
-        ],
-      }),
-    );
-  }
-
-  async get(runId: string): Promise<Run | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: runPk(runId), sk: RUN_SK }, ConsistentRead: true }));
-    return out.Item ? toRun(out.Item) : null;
-  }
-
-  /** Segments of a run already done (their counts are in the run). */
-  async doneSegments(runId: string): Promise<Set<string>> {
-    const done = new Set<string>();
-    const pages = paginateQuery(
-      { client: this.doc },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seg)',
-        ExpressionAttributeValues: { ':pk': runPk(runId), ':seg': 'SEG#' },
-        ProjectionExpression: 'sk',
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) done.add(item.sk as string);
-    return done;
-  }
-
-  segmentKey(segment: SegmentRef): string {
-    return segmentSk(segment.market, segment.shard);
-  }
-
-  /** Marks a segment done and adds its counts, once. Returns false when it was already done. */
-  async completeSegment(runId: string, segment: SegmentRef, counts: ShopCounts): Promise<boolean> {
+    const order = `${run.startedAt}#${run.runId}`;
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -108,7 +103,102 @@ export class RunRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: { pk: runPk(runId), sk: segmentSk(segment.market, segment.shard), ...counts },
+                Item: { pk: runPk(run.runId), sk: RUN_SK, ...rest, ...shops },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: { pk: RUNS_PK, sk: order, runId: run.runId, state: run.state } } },
+            { Put: { TableName: this.table, Item: { pk: monthRunsPk(run.month), sk: order, runId: run.runId, markets: run.markets } } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (firstConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(runId: string): Promise<Run | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: runPk(runId), sk: RUN_SK }, ConsistentRead: true }));
+    return out.Item ? toRun(out.Item) : null;
+  }
+
+  /** Every run of a badge month (of `market`, when given), newest first. */
+  async ofMonth(month: BadgeMonth, market?: Market): Promise<Run[]> {
+    const ids: string[] = [];
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': monthRunsPk(month) },
+        ScanIndexForward: false,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) if (!market || (item.markets as Market[]).includes(market)) ids.push(item.runId as string);
+    }
+    const runs = await Promise.all(ids.map((id) => this.get(id)));
+    return runs.filter((r): r is Run => r !== null);
+  }
+
+  /** Whether a segment of the run is done (its counts are in the run). */
+  async segmentDone(runId: string, segment: SegmentRef): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: runPk(runId), sk: this.segmentKey(segment) }, ConsistentRead: true, ProjectionExpression: 'sk' }),
+    );
+    return out.Item !== undefined;
+  }
+
+  /** Segments of a run already done (their counts are in the run). */
+  async doneSegments(runId: string): Promise<Set<string>> {
+    const done = new Set<string>();
+    for await (const item of this.segmentItems(runId, 'sk')) done.add(item.sk as string);
+    return done;
+  }
+
+  /** Up to `limit` failed shops of the run, gathered from its segments. */
+  async failures(runId: string, limit = MAX_FAILURES_LISTED): Promise<ShopFailure[]> {
+    const out: ShopFailure[] = [];
+    for await (const item of this.segmentItems(runId, 'failures')) {
+      for (const f of (item.failures as ShopFailure[] | undefined) ?? []) {
+        if (out.length >= limit) return out;
+        out.push(f);
+      }
+    }
+    return out;
+  }
+
+  private async *segmentItems(runId: string, projection: string): AsyncGenerator<Record<string, unknown>> {
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seg)',
+        ExpressionAttributeValues: { ':pk': runPk(runId), ':seg': 'SEG#' },
+        ProjectionExpression: projection,
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) yield* page.Items ?? [];
+  }
+
+  segmentKey(segment: SegmentRef): string {
+    return segmentSk(segment.market, segment.shard);
+  }
+
+  /** Marks a segment done and adds its counts, once. Returns false when it was already done. */
+  async completeSegment(runId: string, segment: SegmentRef, counts: ShopCounts, failures: readonly ShopFailure[] = []): Promise<boolean> {
+    const kept = failures.slice(0, MAX_FAILURES_LISTED);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: runPk(runId), sk: segmentSk(segment.market, segment.shard), ...counts, ...(kept.length > 0 ? { failures: kept } : {}) },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -125,29 +215,67 @@ export class RunRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException || (error as { name?: string }).name === 'TransactionCanceledException') {
-        const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
-      }
+      if (firstConditionFailed(error)) return false;
       throw error;
     }
   }
 
+  /**
+   * Claims the queueing of a running run's missing segments: true for exactly one caller while the last
+   * claim (`queuedAt`) is absent or older than `staleBefore`, so concurrent deliveries queue them once.
+   */
+  async claimQueueing(runId: string, at: string, staleBefore: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: runPk(runId), sk: RUN_SK },
+          UpdateExpression: 'SET queuedAt = :at',
+          ConditionExpression: '#s = :running AND (attribute_not_exists(queuedAt) OR queuedAt < :stale)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':at': at, ':running': 'running', ':stale': staleBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claim back (its queueing failed), so the next delivery queues at once. */
+  async releaseQueueing(runId: string, claimedAt: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: runPk(runId), sk: RUN_SK },
+          UpdateExpression: 'REMOVE queuedAt',
+          ConditionExpression: 'queuedAt = :at',
+          ExpressionAttributeValues: { ':at': claimedAt },
+        }),
+      );
+    } catch (error) {
+      // Someone claimed it since: theirs stands.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   /** Ends a run whose segments are all done (or that failed); only the first caller changes it. */
-  async finish(run: Run, state: Exclude<RunState, 'running'>, finishedAt: string): Promise<boolean> {
+  async finish(run: Run, state: Exclude<RunState, 'running'>, finishedAt: string, reason?: string): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: runPk(run.runId), sk: RUN_SK },
-          UpdateExpression: 'SET #s = :s, finishedAt = :f',
+          UpdateExpression: reason ? 'SET #s = :s, finishedAt = :f, reason = :r' : 'SET #s = :s, finishedAt = :f',
           ConditionExpression: state === 'failed' ? '#s = :running' : '#s = :running AND segmentsDone = segmentsTotal',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':s': state, ':f': finishedAt, ':running': 'running' },
+          ExpressionAttributeValues: { ':s': state, ':f': finishedAt, ':running': 'running', ...(reason ? { ':r': reason } : {}) },
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
     await this.doc.send(
@@ -159,7 +287,8 @@ export class RunRepository {
         ExpressionAttributeValues: { ':s': state },
       }),
     );
-    if (state === 'succeeded' && !run.dryRun) {
+    if (state === 'succeeded' && !run.dryRun && !run.shopIds) {
+      // Only a run of every shop marks the month evaluated (the start-up catch-up skips it then).
       await Promise.all(
         run.markets.map((market) =>
           this.doc.send(
@@ -192,7 +321,7 @@ export class RunRepository {
     return runs.filter((r): r is Run => r !== null && r.state === 'running');
   }
 
-  /** Badge months already evaluated by a succeeded, non-dry run in `market`. */
+  /** Badge months already evaluated by a succeeded, non-dry run of every shop in `market`. */
   async evaluatedMonths(market: Market): Promise<Set<BadgeMonth>> {
     const months = new Set<BadgeMonth>();
     const pages = paginateQuery(

@@ -11,6 +11,8 @@
  * | month evaluation      | SHOP#<shopId>         | MONTH#<YYYY-MM>     |                                 |
  * | evaluation run        | RUN#<runId>           | RUN                 |                                 |
  * | run segment done      | RUN#<runId>           | SEG#<market>#<nnn>  |                                 |
+ * | every run, its state  | RUNS                  | <startedAt>#<runId> |                                 |
+ * | runs of a badge month | RUNS#<YYYY-MM>        | <startedAt>#<runId> |                                 |
  * | market month status   | MARKET#<market>       | MONTH#<YYYY-MM>     |                                 |
  *
  * Access patterns, none of them a Scan:
@@ -21,7 +23,8 @@
  * - the shops of a market for a run: the sparse GSI byShard, one partition per (market, shard);
  *   SHARDS_PER_MARKET partitions per market are read by workers in parallel (one segment each), so no
  *   partition is hot at 10M shops.
- * - one run's state: GetItem RUN; its segments: Query pk = RUN#id.
+ * - one run's state: GetItem RUN; its segments (done marks, failed shops): Query pk = RUN#id.
+ * - a badge month's runs, newest first: Query pk = RUNS#<month>, ScanIndexForward false.
  * - months already evaluated per market (start-up catch-up): Query pk = MARKET#m.
  *
  * `DAY#` items carry `expiresAt` (epoch seconds) and expire by TTL in AWS once no route or rerun can read

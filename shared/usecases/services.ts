@@ -9,12 +9,17 @@ import { RunRepository } from '../store/runs';
 import { ShopRepository } from '../store/shops';
 import type { RetryOptions } from '../store/retry';
 
-/** One segment of a run: the shops of one market shard. The body of one SQS message. */
+/**
+ * One segment of a run: the shops of one market shard, or (a run of named shops) one chunk of those shops,
+ * numbered in `shard`. The body of one SQS message.
+ */
 export interface SegmentMessage {
   runId: string;
   month: BadgeMonth;
   market: Market;
   shard: number;
+  /** The chunk of named shops this segment evaluates; absent = every shop of the shard. */
+  shopIds?: string[];
   /** `startedAt#runId`: orders runs so that an older run never overwrites a newer one's records. */
   runOrder: string;
   dryRun: boolean;
@@ -22,6 +27,8 @@ export interface SegmentMessage {
 
 export interface SegmentQueue {
   send(messages: SegmentMessage[]): Promise<void>;
+  /** Makes a received message that failed visible again after `seconds` (SQS ChangeMessageVisibility). */
+  retryAfter?(receiptHandle: string, seconds: number): Promise<void>;
 }
 
 export interface Services {

@@ -13,8 +13,9 @@
  *   Checks: every run succeeded, evaluated == N in total, no failures, the awards match the engine's.
  * - Floor: for every segment of the same markets, C segments at once and 16 shops at once per segment as
  *   in processSegment, the identical DynamoDB requests on the low-level DynamoDBClient (pre-marshalled
- *   AttributeValues, so not even DocumentClient marshalling): GetItem RUN (consistent), Query of the GSI
- *   byShard partition, then per shop the same Query of its days (same key condition) and the same two
+ *   AttributeValues, so not even DocumentClient marshalling): GetItem RUN and GetItem of the segment's done
+ *   mark (consistent, side by side), Query of the GSI byShard partition, then per shop the same Query of its
+ *   days (same key condition: through the revocation window's end) and the same two
  *   conditional UpdateItems (same expressions and attribute names, the same item values: the deflated result
  *   and the compact badge, computed before timing; UpdateItem, not BatchWriteItem), then the
  *   TransactWriteItems marking the segment done and the second GetItem RUN.
@@ -59,7 +60,7 @@ import { badgeAttr, daySk, monthSk, PROFILE_SK, revocationAttr, RUN_SK, runPk, s
 import { batchWriteAll, mapLimited } from '../../shared/store/retry';
 import type { Run } from '../../shared/store/runs';
 import { TABLE } from '../../shared/store/table';
-import { segmentsOf, startRun } from '../../shared/usecases/evaluation';
+import { revocationWatchEnd, segmentsOf, startRun } from '../../shared/usecases/evaluation';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
 import { LocalSegmentQueue } from '../../functions/local/queue';
 import { localClientConfig } from '../../functions/local/dynamodb-local';
@@ -289,6 +290,9 @@ interface FloorShop {
 function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: ReturnType<typeof compactBadge>, runOrder: string): FloorShop {
   const { shopId, market } = shop.profile;
   const period = assessmentPeriod(MONTH, market);
+  // As processSegment: one Query through the later of the period's end and the revocation window's end.
+  const watchUntil = revocationWatchEnd(MONTH, market, new Date(CLOCK));
+  const queryTo = watchUntil > period.to ? watchUntil : period.to;
   const names: Record<string, string> = { '#b': badgeAttr(MONTH) };
   const removes: string[] = [];
   for (let back = PROFILE_MONTHS_KEPT; back < PROFILE_MONTHS_KEPT + 3; back++) {
@@ -301,7 +305,7 @@ function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: R
     query: {
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: { ':pk': attr(shopPk(shopId)), ':a': attr(daySk(period.from)), ':b': attr(daySk(period.to)) },
+      ExpressionAttributeValues: { ':pk': attr(shopPk(shopId)), ':a': attr(daySk(period.from)), ':b': attr(daySk(queryTo)) },
     },
     month: {
       TableName: table,
@@ -332,7 +336,9 @@ async function floorPass(raw: DynamoDBClient, table: string, segments: SegmentMe
   let done = 0;
   const runKey: GetItemCommandInput = { TableName: table, Key: { pk: attr(runPk(runId)), sk: attr(RUN_SK) }, ConsistentRead: true };
   await mapLimited(segments, concurrency, async (seg) => {
-    await raw.send(new GetItemCommand(runKey));
+    // As processSegment: the run and the segment's done mark, read side by side.
+    const segKey: GetItemCommandInput = { TableName: table, Key: { pk: attr(runPk(runId)), sk: attr(segmentSk(seg.market, seg.shard)) }, ConsistentRead: true, ProjectionExpression: 'sk' };
+    await Promise.all([raw.send(new GetItemCommand(runKey)), raw.send(new GetItemCommand(segKey))]);
     let evaluated = 0;
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -445,7 +451,7 @@ async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, 
   const { handler } = await import('../../functions/worker/handler');
   const queue: LocalSegmentQueue = new LocalSegmentQueue(handler, {
     concurrency,
-    onDeadLetter: async () => {
+    deadLetter: async () => {
       deadLetters++;
     },
   });

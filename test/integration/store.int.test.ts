@@ -98,7 +98,9 @@ interface FaultStats {
  *   loop, where a real throttling answer arrives).
  */
 function faultyClient(endpoint: string, table: string, opts: { neverWrite?: boolean } = {}): { doc: DynamoDBDocumentClient; stats: FaultStats } {
-  const doc = createDocumentClient(localClientConfig(endpoint));
+  // Standard retry mode: adaptive mode (the default, shared/store/client.ts) would answer a throttle on
+  // every third call, far more than DynamoDB ever sends, by rate-limiting this client to a crawl.
+  const doc = createDocumentClient({ ...localClientConfig(endpoint), retryMode: 'standard' });
   const stats: FaultStats = { batchWrites: 0, deferredItems: 0, batchGets: 0, deferredKeys: 0, throttled: 0 };
 
   // 'initialize' runs before the DocumentClient marshals the input and after it unmarshals the output, so
