@@ -59,8 +59,8 @@ export const TABLE_ACCESS: Readonly<Partial<Record<FunctionName, TableAccess>>> 
   planner: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: RUN_ITEMS },
   // The run (GetItem), the shard's profiles (index Query) or listed shops (BatchGetItem), each shop's days
   // (Query), its month record and profile copy (UpdateItem), the segment mark + counts (Put + Update in a
-  // transaction) and the market's evaluated month (PutItem).
-  worker: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'], queriesShardIndex: true },
+  // transaction), the market's evaluated month (PutItem) and a dry run's differing shops (BatchWriteItem).
+  worker: { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], queriesShardIndex: true },
   // Reads the run and its done segments, and the market's evaluated months; claims the re-queueing of a
   // crashed run's missing segments (UpdateItem of the run's queuedAt), and ends a run whose segments are done.
   watchdog: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: RUN_ITEMS },

@@ -19,6 +19,7 @@ export const API = {
   startRun: def({ method: 'POST', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
   listRuns: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 200, summary: 'Every run of a badge month, newest first', query: s.runsQuery }),
   getRun: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
+  diffCsv: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}/diff.csv', access: 'operator', status: 200, summary: 'Every shop a succeeded dry run changes, as CSV (shopId, market, before, after, criteria)', pathSchema: s.runPath }),
   revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
   openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;

@@ -40,7 +40,10 @@ export const OPERATOR_SCOPE = 'badges:admin';
 
 export interface Reply {
   status?: number;
+  /** JSON answer. */
   body?: unknown;
+  /** A text answer sent as is (a CSV download); its content-type goes in `headers`. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -194,6 +197,7 @@ async function dispatch(routing: Routing, event: APIGatewayProxyEventV2): Promis
   const status = reply.status ?? spec.def.status;
   const cors = corsHeaders(spec.def.access, event, options.allowedOrigins ?? []);
   // A bodiless answer (304) still carries the CORS headers: a browser discards a cross-origin 304 without them.
+  if (reply.text !== undefined) return { statusCode: status, headers: { ...reply.headers, ...cors }, body: reply.text };
   if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers, ...cors } };
   return withCors(json(status, reply.body, reply.headers), cors);
 }

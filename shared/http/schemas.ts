@@ -2,6 +2,7 @@
  * Request schemas (zod at the edge): they validate requests, type the code, and feed /openapi.json.
  */
 import * as z from 'zod';
+import { changesSchema } from '../programs/changes';
 import { isBadgeMonth, isLocalDate, MARKET_CODES, type Market } from '../domain/calendar';
 import { CERTIFICATION_TYPES } from '../domain/rules';
 import { SHOP_ID_MESSAGE, SHOP_ID_RE } from '../domain/shop-id';
@@ -60,6 +61,16 @@ export const evaluationBody = z.strictObject({
   dryRun: z.boolean().optional(),
   /** Only these shops (duplicates collapsed); each must have a profile in the markets. */
   shopIds: z.array(shopId).min(1, 'name 1 to 1000 shops').max(MAX_SHOP_IDS, 'name at most 1000 shops').optional(),
+  /** A policy simulation (contract "Policy simulation"): thresholds to try instead of the catalog's. */
+  changes: changesSchema.optional(),
+}).superRefine((body, ctx) => {
+  if (body.changes !== undefined && body.dryRun !== true) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dryRun'],
+      message: `changes need "dryRun": true (got "dryRun": ${JSON.stringify(body.dryRun ?? null)}): a policy simulation writes no month record`,
+    });
+  }
 });
 
 export const runsQuery = z.strictObject({ month: badgeMonth, market: market.optional() });

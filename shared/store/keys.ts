@@ -10,6 +10,9 @@ export const runPk = (runId: string) => `RUN#${runId}`;
 export const RUN_SK = 'RUN';
 export const segmentSk = (market: Market, shard: number) => `SEG#${market}#${String(shard).padStart(3, '0')}`;
 export const RUNS_PK = 'RUNS';
+/** A shop whose badge a dry run changes, under the run's key (the full diff download). */
+export const diffPrefix = 'DIFF#';
+export const diffSk = (shopId: string) => `${diffPrefix}${shopId}`;
 /** Every run of one badge month (scheduled, catch-up, operator), for the month's run list. */
 export const monthRunsPk = (month: BadgeMonth) => `RUNS#${month}`;
 export const marketPk = (market: Market) => `MARKET#${market}`;

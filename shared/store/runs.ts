@@ -7,7 +7,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BadgeMonth, Market } from '../domain/calendar';
-import { marketPk, monthRunsPk, monthSk, RUN_SK, runPk, RUNS_PK, segmentSk } from './keys';
+import type { PolicyDiff, ThresholdChange } from '../domain/simulation';
+import { diffPrefix, diffSk, marketPk, monthRunsPk, monthSk, RUN_SK, runPk, RUNS_PK, segmentSk } from './keys';
+import { batchWriteAll } from './retry';
 
 export type RunState = 'running' | 'succeeded' | 'failed';
 
@@ -47,6 +49,18 @@ export interface Run {
   queuedAt?: string;
   /** Why a run failed as a whole (a dead-lettered segment). */
   reason?: string;
+  /** A policy simulation's thresholds (dry runs only), applied to the program versions of the month. */
+  changes?: ThresholdChange[];
+}
+
+/** A shop whose badge a dry run changes, with the criteria whose outcome changed (the diff download). */
+export interface DiffRow {
+  shopId: string;
+  market: Market;
+  before: string | null;
+  after: string | null;
+  /** `program/criterion` whose result differs between the stored record and the dry run. */
+  criteria: string[];
 }
 
 export interface SegmentRef {
@@ -70,6 +84,7 @@ function toRun(item: Record<string, unknown>): Run {
     ...(item.shopIds ? { shopIds: item.shopIds as Run['shopIds'] } : {}),
     ...(item.queuedAt ? { queuedAt: item.queuedAt as string } : {}),
     ...(item.reason ? { reason: item.reason as string } : {}),
+    ...(item.changes ? { changes: item.changes as ThresholdChange[] } : {}),
   };
 }
 
@@ -170,6 +185,49 @@ export class RunRepository {
     return out;
   }
 
+  /** The dry run's diff, merged from its segments' partial diffs by `merge` (the domain's SimulationDiff). */
+  async segmentDiffs(runId: string): Promise<PolicyDiff[]> {
+    const out: PolicyDiff[] = [];
+    for await (const item of this.segmentItems(runId, 'policyDiff')) if (item.policyDiff) out.push(item.policyDiff as PolicyDiff);
+    return out;
+  }
+
+  /**
+   * Keeps the shops whose badge a dry run changes, one item each under the run's key (a retried segment
+   * writes the same items again), for the full diff download.
+   */
+  async putDiffRows(runId: string, rows: readonly DiffRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await batchWriteAll(
+      this.doc,
+      this.table,
+      rows.map((row) => ({ PutRequest: { Item: { pk: runPk(runId), sk: diffSk(row.shopId), ...row } } })),
+    );
+  }
+
+  /** Every shop the dry run changes, in ascending shopId order, page by page. */
+  async *diffRows(runId: string): AsyncGenerator<DiffRow[]> {
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :diff)',
+        ExpressionAttributeValues: { ':pk': runPk(runId), ':diff': diffPrefix },
+        ProjectionExpression: 'shopId, market, #b, #a, criteria',
+        ExpressionAttributeNames: { '#b': 'before', '#a': 'after' },
+      },
+    );
+    for await (const page of pages) {
+      yield (page.Items ?? []).map((item) => ({
+        shopId: item.shopId as string,
+        market: item.market as Market,
+        before: (item.before as string | null | undefined) ?? null,
+        after: (item.after as string | null | undefined) ?? null,
+        criteria: (item.criteria as string[] | undefined) ?? [],
+      }));
+    }
+  }
+
   private async *segmentItems(runId: string, projection: string): AsyncGenerator<Record<string, unknown>> {
     const pages = paginateQuery(
       { client: this.doc },
@@ -189,7 +247,13 @@ export class RunRepository {
   }
 
   /** Marks a segment done and adds its counts, once. Returns false when it was already done. */
-  async completeSegment(runId: string, segment: SegmentRef, counts: ShopCounts, failures: readonly ShopFailure[] = []): Promise<boolean> {
+  async completeSegment(
+    runId: string,
+    segment: SegmentRef,
+    counts: ShopCounts,
+    failures: readonly ShopFailure[] = [],
+    policyDiff?: PolicyDiff,
+  ): Promise<boolean> {
     const kept = failures.slice(0, MAX_FAILURES_LISTED);
     try {
       await this.doc.send(
@@ -198,7 +262,13 @@ export class RunRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: { pk: runPk(runId), sk: segmentSk(segment.market, segment.shard), ...counts, ...(kept.length > 0 ? { failures: kept } : {}) },
+                Item: {
+                  pk: runPk(runId),
+                  sk: segmentSk(segment.market, segment.shard),
+                  ...counts,
+                  ...(kept.length > 0 ? { failures: kept } : {}),
+                  ...(policyDiff ? { policyDiff } : {}),
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

@@ -23,12 +23,14 @@ import {
   type LocalDate,
   type Market,
 } from '../domain/calendar';
-import { evaluateShop } from '../domain/evaluate';
+import { evaluateShop, type ShopEvaluation } from '../domain/evaluate';
 import { aggregate, type DailyRecord } from '../domain/metrics';
 import { revocationDecision } from '../domain/revocation';
-import type { ShopProfile } from '../domain/rules';
-import { badRequest, conflict } from '../errors';
-import { MAX_FAILURES_LISTED, type Run, type RunTrigger, type ShopCounts, type ShopFailure } from '../store/runs';
+import { RulesCache, type ShopProfile } from '../domain/rules';
+import { applyChanges, SimulationDiff, type PolicyDiff, type ThresholdChange } from '../domain/simulation';
+import { badRequest, conflict, notFound } from '../errors';
+import type { MonthRecord } from '../store/badges';
+import { MAX_FAILURES_LISTED, type DiffRow, type Run, type RunTrigger, type ShopCounts, type ShopFailure } from '../store/runs';
 import { chunks, mapLimited } from '../store/retry';
 import type { Revocation } from '../store/shops';
 import { SHARDS_PER_MARKET } from '../store/table';
@@ -41,6 +43,8 @@ export interface RunRequest {
   /** Only these shops (each must have a profile in the markets); absent = every shop of the markets. */
   shopIds?: string[];
   trigger?: Exclude<RunTrigger, 'schedule'>;
+  /** A policy simulation (dry runs only): thresholds to try instead of the catalog's. */
+  changes?: ThresholdChange[];
 }
 
 /** Shops evaluated at once by one worker: enough to hide DynamoDB latency, few enough not to throttle. */
@@ -104,7 +108,7 @@ async function shopsByMarket(svc: Services, shopIds: string[], markets: Market[]
   return byMarket;
 }
 
-function newRun(fields: Pick<Run, 'runId' | 'month' | 'markets' | 'dryRun' | 'trigger' | 'startedAt'> & Pick<Partial<Run>, 'shopIds' | 'queuedAt'>): Run {
+function newRun(fields: Pick<Run, 'runId' | 'month' | 'markets' | 'dryRun' | 'trigger' | 'startedAt'> & Pick<Partial<Run>, 'shopIds' | 'queuedAt' | 'changes'>): Run {
   const run: Run = { ...fields, state: 'running', shops: { evaluated: 0, awarded: 0, failed: 0 }, finishedAt: null, segmentsTotal: 0, segmentsDone: 0 };
   run.segmentsTotal = segmentsOf(run).length;
   return run;
@@ -117,6 +121,13 @@ function newRun(fields: Pick<Run, 'runId' | 'month' | 'markets' | 'dryRun' | 'tr
 export async function startRun(svc: Services, request: RunRequest): Promise<Run> {
   const now = svc.clock();
   const requested = request.markets ? [...new Set(request.markets)] : undefined;
+  const changes = request.changes && request.changes.length > 0 ? request.changes : undefined;
+  if (changes) {
+    // The HTTP schema already refuses changes without dryRun; a use-case caller gets the same answer.
+    if (request.dryRun !== true) throw badRequest('changes need "dryRun": true: a policy simulation writes no month record', [{ path: 'dryRun', message: 'must be true with changes' }]);
+    // 400 naming each bad change before anything is written.
+    applyChanges(svc.catalog, request.month, requested, changes);
+  }
   const shopIds = request.shopIds ? await shopsByMarket(svc, request.shopIds, requested) : undefined;
   // Named shops without markets: the markets of those shops, in catalog order.
   const markets = requested ?? (shopIds ? MARKET_CODES.filter((m) => shopIds[m]) : [...MARKET_CODES]);
@@ -131,6 +142,7 @@ export async function startRun(svc: Services, request: RunRequest): Promise<Run>
     startedAt,
     queuedAt: startedAt,
     ...(shopIds ? { shopIds } : {}),
+    ...(changes ? { changes } : {}),
   });
   await svc.runs.create(run);
   await svc.queue.send(segmentsOf(run));
@@ -224,25 +236,60 @@ function revokingRecord(svc: Services, program: string, month: BadgeMonth, marke
 
 interface SegmentContext {
   message: SegmentMessage;
+  /** The rules of the run: the catalog's, or a simulation's with its changes applied. */
+  rules: RulesCache;
+  /** Dry runs: the diff against the stored month records, and the shops that differ. */
+  diff: SimulationDiff | null;
+  diffRows: DiffRow[];
   /** The run's start: the revocations it makes carry this time. */
   runAt: string;
   watchUntil: LocalDate;
 }
 
+/** The badge program a stored month record shows: none when it has no badge, is revoked, or is missing. */
+const shownProgram = (record: MonthRecord | null): string | null => (record && !record.revocation && record.badge ? record.badge.program : null);
+
+/** `program/criterion` of every criterion whose result differs between two evaluations of a shop. */
+function changedCriteria(before: MonthRecord | null, after: ShopEvaluation['programs']): string[] {
+  if (!before) return [];
+  const passedBefore = new Map<string, boolean>();
+  for (const p of before.programs) for (const c of p.criteria) passedBefore.set(`${p.program}/${c.id}`, c.passed);
+  const changed: string[] = [];
+  for (const p of after) {
+    for (const c of p.criteria) {
+      const key = `${p.program}/${c.id}`;
+      const was = passedBefore.get(key);
+      if (was !== undefined && was !== c.passed && !changed.includes(key)) changed.push(key);
+    }
+  }
+  return changed;
+}
+
 /**
  * Evaluates one shop for the month and writes its record (unless a dry run), revoked at once when a record
- * after the period already revokes the winning badge. Returns whether the shop holds a badge.
+ * after the period already revokes the winning badge. A dry run instead adds the shop to the run's diff
+ * against the stored record. Returns whether the shop holds a badge.
  */
 async function evaluateOne(svc: Services, profile: ShopProfile, ctx: SegmentContext): Promise<boolean> {
   const { message } = ctx;
   const period = assessmentPeriod(message.month, profile.market);
-  // One Query for the period and the days after it that the revocation rule reads.
-  const days = await svc.metrics.days(profile.shopId, period.from, ctx.watchUntil > period.to ? ctx.watchUntil : period.to);
-  const result = evaluateShop(profile, aggregate(days, period), svc.rules.get(profile.market, message.month));
+  // One Query for the period and the days after it that the revocation rule reads; a dry run also reads
+  // the stored record it is compared with, at the same time.
+  const [days, stored] = await Promise.all([
+    svc.metrics.days(profile.shopId, period.from, ctx.watchUntil > period.to ? ctx.watchUntil : period.to),
+    ctx.diff ? svc.badges.getMonth(profile.shopId, message.month) : null,
+  ]);
+  const result = evaluateShop(profile, aggregate(days, period), ctx.rules.get(profile.market, message.month));
   let revocation: Revocation | null = null;
   if (result.badge && ctx.watchUntil > period.to) {
     const reason = revokingRecord(svc, result.badge.program, message.month, profile.market, days, period.to, ctx.watchUntil);
     if (reason) revocation = { at: ctx.runAt, reason };
+  }
+  if (ctx.diff) {
+    const before = shownProgram(stored);
+    const after = revocation === null && result.badge ? result.badge.program : null;
+    ctx.diff.add({ shopId: profile.shopId, before, after, afterResult: result });
+    if (before !== after) ctx.diffRows.push({ shopId: profile.shopId, market: profile.market, before, after, criteria: changedCriteria(stored, result.programs) });
   }
   if (!message.dryRun) {
     await svc.badges.putMonth(
@@ -260,6 +307,20 @@ async function evaluateOne(svc: Services, profile: ShopProfile, ctx: SegmentCont
     );
   }
   return result.badge !== null && revocation === null;
+}
+
+/** Rules of simulations by run id: compiled once per run in a container (a run has many segments). */
+const simulatedRules = new Map<string, RulesCache>();
+
+function rulesOf(svc: Services, run: Run): RulesCache {
+  if (!run.changes) return svc.rules;
+  let rules = simulatedRules.get(run.runId);
+  if (!rules) {
+    rules = new RulesCache(applyChanges(svc.catalog, run.month, run.markets, run.changes));
+    if (simulatedRules.size >= 16) simulatedRules.clear();
+    simulatedRules.set(run.runId, rules);
+  }
+  return rules;
 }
 
 /** The profiles a segment evaluates, page by page: its market shard, or its chunk of named shops. */
@@ -298,7 +359,14 @@ export async function processSegment(
     if (run.segmentsDone >= run.segmentsTotal) await finishIfDone(svc, run.runId);
     return null;
   }
-  const ctx: SegmentContext = { message, runAt: run.startedAt, watchUntil: revocationWatchEnd(message.month, message.market, new Date(run.startedAt)) };
+  const ctx: SegmentContext = {
+    message,
+    rules: rulesOf(svc, run),
+    diff: run.dryRun ? new SimulationDiff() : null,
+    diffRows: [],
+    runAt: run.startedAt,
+    watchUntil: revocationWatchEnd(message.month, message.market, new Date(run.startedAt)),
+  };
   const counts: ShopCounts = { evaluated: 0, awarded: 0, failed: 0 };
   const failures: ShopFailure[] = [];
   for await (const page of segmentProfiles(svc, message)) {
@@ -318,7 +386,8 @@ export async function processSegment(
       if (awarded) counts.awarded++;
     });
   }
-  await svc.runs.completeSegment(message.runId, message, counts, failures);
+  if (ctx.diff) await svc.runs.putDiffRows(message.runId, ctx.diffRows);
+  await svc.runs.completeSegment(message.runId, message, counts, failures, ctx.diff?.toJSON());
   await finishIfDone(svc, message.runId);
   return { ...counts, failures };
 }
@@ -362,8 +431,8 @@ export async function dueUnevaluated(svc: Services, earliest: Map<Market, BadgeM
   return byMonth;
 }
 
-/** A run as the API shows it (contract: GET /v1/evaluations/{runId}); `failures` come from its segments. */
-export function runView(run: Run, failures: ShopFailure[] = []) {
+/** A run as the API shows it (contract: GET /v1/evaluations/{runId}); `failures` and `diff` come from its segments. */
+export function runView(run: Run, failures: ShopFailure[] = [], diff?: PolicyDiff) {
   const { runId, month, markets, dryRun, trigger, state, shops, startedAt, finishedAt } = run;
   return {
     runId,
@@ -378,6 +447,8 @@ export function runView(run: Run, failures: ShopFailure[] = []) {
     finishedAt,
     segments: { done: run.segmentsDone, total: run.segmentsTotal },
     ...(run.reason ? { reason: run.reason } : {}),
+    ...(run.changes ? { changes: run.changes } : {}),
+    ...(diff ? { diff } : {}),
   };
 }
 
@@ -385,8 +456,29 @@ export type RunView = ReturnType<typeof runView>;
 
 /** The status of a run, its failed shops gathered (only read when some failed). */
 export async function runStatus(svc: Services, run: Run): Promise<RunView> {
-  return runView(run, run.shops.failed > 0 ? await svc.runs.failures(run.runId) : []);
+  const [failures, diff] = await Promise.all([
+    run.shops.failed > 0 ? svc.runs.failures(run.runId) : [],
+    // Every dry run, once succeeded, carries its diff against the stored month records.
+    run.dryRun && run.state === 'succeeded' ? svc.runs.segmentDiffs(run.runId).then((parts) => parts.reduce((d, part) => d.merge(part), new SimulationDiff()).toJSON()) : undefined,
+  ]);
+  return runView(run, failures, diff);
 }
+
+/** The full diff of a succeeded dry run as CSV (shopId, market, before, after, criteria), shopId order. */
+export async function diffCsv(svc: Services, runId: string): Promise<string> {
+  const run = await svc.runs.get(runId);
+  if (!run) throw notFound(`no evaluation run ${runId}`);
+  if (!run.dryRun) throw conflict(`run ${runId} is not a dry run: only dry runs have a diff (POST /v1/evaluations with "dryRun": true)`);
+  if (run.state !== 'succeeded') throw conflict(`run ${runId} is ${run.state}: its diff is complete once it has succeeded`);
+  const lines = ['shopId,market,before,after,criteria'];
+  for await (const page of svc.runs.diffRows(runId)) {
+    for (const row of page) lines.push([row.shopId, row.market, row.before ?? '', row.after ?? '', row.criteria.join(' ')].map(csvCell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
+const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 /** Every run of a badge month (of one market, when given), newest first. */
 export async function monthRuns(svc: Services, month: BadgeMonth, market?: Market): Promise<{ runs: RunView[] }> {

@@ -272,7 +272,7 @@ describe('least privilege, written out', () => {
     ingest: { actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], leadingKeys: SHOP_ITEMS, index: false },
     admin: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], leadingKeys: null, index: false },
     planner: { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], leadingKeys: RUN_ITEMS, index: false },
-    worker: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], leadingKeys: null, index: true },
+    worker: { actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], leadingKeys: null, index: true },
     watchdog: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], leadingKeys: RUN_ITEMS, index: false },
     'dead-letter': { actions: ['GetItem', 'Query', 'UpdateItem'], leadingKeys: RUN_ITEMS, index: false },
   };
