@@ -197,3 +197,26 @@ export function dueMonths(market: Market, since: BadgeMonth, instant: Date): Bad
   for (let m = since; m <= current; m = addMonths(m, 1)) months.push(m);
   return months;
 }
+
+/** A run of market-local dates, both ends included. */
+export interface DateRange {
+  from: LocalDate;
+  to: LocalDate;
+}
+
+/** Trust signals look at this many market-local days (contract: "Trust signals"). */
+export const SIGNAL_WINDOW_DAYS = 30;
+
+/**
+ * The `days` local dates in `timeZone` that end yesterday at `instant`: today is still filling up, so a
+ * buyer sees whole days only. On 2026-12-01 in Bangkok that is 2026-11-01..2026-11-30.
+ */
+export function trailingWindow(instant: Date, timeZone: string, days = SIGNAL_WINDOW_DAYS): DateRange {
+  const to = addDays(localDate(instant, timeZone), -1);
+  return { from: addDays(to, 1 - days), to };
+}
+
+/** The instant the local date after `instant`'s begins in `timeZone` (when a trailing window moves on). */
+export function nextLocalMidnight(instant: Date, timeZone: string): Date {
+  return startOfLocalDay(addDays(localDate(instant, timeZone), 1), timeZone);
+}
