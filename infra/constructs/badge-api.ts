@@ -47,7 +47,8 @@ export const THROTTLE = { rateLimit: 2_000, burstLimit: 1_000 } as const;
 
 interface FunctionSpec {
   readonly description: string;
-  readonly access: TableAccess;
+  /** 'none': the function reads no table (the web assets). */
+  readonly access: TableAccess | 'none';
   readonly memorySize?: number;
   readonly timeout?: Duration;
 }
@@ -71,6 +72,8 @@ const FUNCTIONS: Record<ApiFunctionName, FunctionSpec> = {
     access: 'readWrite',
     timeout: LONGEST_API_TIMEOUT,
   },
+  // Static files built into its asset (web/build.ts in the bundling's commandHooks); no table.
+  web: { description: 'Web assets: the <seller-badge> storefront element and the Seller Center page', access: 'none', memorySize: 256 },
 };
 
 export interface BadgeApiProps {
@@ -98,10 +101,10 @@ export class BadgeApi extends Construct {
         ...(spec.memorySize !== undefined ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeout !== undefined ? { timeout: spec.timeout } : {}),
       });
-      props.table.bind(fn.fn, spec.access);
+      if (spec.access !== 'none') props.table.bind(fn.fn, spec.access);
       return fn;
     };
-    this.functions = { lookup: make('lookup'), seller: make('seller'), ingest: make('ingest'), admin: make('admin') };
+    this.functions = { lookup: make('lookup'), seller: make('seller'), ingest: make('ingest'), admin: make('admin'), web: make('web') };
     const admin = this.functions.admin.fn;
     admin.addEnvironment('SEGMENT_QUEUE_URL', props.segmentQueue.queueUrl);
     props.segmentQueue.grantSendMessages(admin);

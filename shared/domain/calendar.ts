@@ -6,20 +6,9 @@
  * to an instant is left to @date-fns/tz, which asks the platform's IANA data through Intl (no offset table).
  */
 import { TZDate } from '@date-fns/tz';
+import { MARKETS, type Market } from './markets';
 
-export const MARKETS = {
-  US: { timeZone: 'America/Los_Angeles', currency: 'USD', minorUnits: 2 },
-  GB: { timeZone: 'Europe/London', currency: 'GBP', minorUnits: 2 },
-  TH: { timeZone: 'Asia/Bangkok', currency: 'THB', minorUnits: 2 },
-  MY: { timeZone: 'Asia/Kuala_Lumpur', currency: 'MYR', minorUnits: 2 },
-  VN: { timeZone: 'Asia/Ho_Chi_Minh', currency: 'VND', minorUnits: 0 },
-  PH: { timeZone: 'Asia/Manila', currency: 'PHP', minorUnits: 2 },
-  SG: { timeZone: 'Asia/Singapore', currency: 'SGD', minorUnits: 2 },
-  ID: { timeZone: 'Asia/Jakarta', currency: 'IDR', minorUnits: 2 },
-} as const;
-
-export type Market = keyof typeof MARKETS;
-export const MARKET_CODES = Object.keys(MARKETS) as Market[];
+export { MARKETS, MARKET_CODES, type Market } from './markets';
 
 /** A badge month, `YYYY-MM`. */
 export type BadgeMonth = string;

@@ -19,6 +19,8 @@ export const API = {
   startRun: def({ method: 'POST', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
   getRun: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
   revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
+  embed: def({ method: 'GET', fn: 'web', path: '/embed/badge.js', access: 'public', status: 200, summary: 'The <seller-badge> storefront element (JavaScript module)' }),
+  sellerPage: def({ method: 'GET', fn: 'web', path: '/seller/', access: 'public', status: 200, summary: 'The Seller Center badge page (HTML; its data needs a token)' }),
   openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;
 

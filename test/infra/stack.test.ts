@@ -88,6 +88,7 @@ beforeAll(() => {
     seller: stack.api.functions.seller.fn,
     ingest: stack.api.functions.ingest.fn,
     admin: stack.api.functions.admin.fn,
+    web: stack.api.functions.web.fn,
     planner: stack.evaluation.planner.fn,
     worker: stack.evaluation.worker.fn,
     watchdog: stack.evaluation.watchdog.fn,
@@ -209,8 +210,14 @@ describe('table', () => {
 describe('functions', () => {
   const names: FunctionName[] = ['lookup', 'seller', 'ingest', 'admin', 'planner', 'worker', 'watchdog'];
 
-  it('deploys exactly the seven functions', () => {
-    template.resourceCountIs('AWS::Lambda::Function', names.length);
+  it('deploys exactly the seven functions, and web', () => {
+    template.resourceCountIs('AWS::Lambda::Function', names.length + 1);
+  });
+
+  it('web serves built files only: no table name and no table grant', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[logicalId(fns.web)] as { Properties: { Environment: { Variables: Json } } };
+    expect('TABLE_NAME' in fn.Properties.Environment.Variables).toBe(false);
+    expect(statementsOf('web').flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
   it.each(names)('%s runs Node.js 22 on arm64 with tracing, source maps, Powertools and the table name', (name) => {
@@ -250,7 +257,7 @@ describe('functions', () => {
   });
 
   it('keeps every log group for one month', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', names.length + 1); // + API access logs
+    template.resourceCountIs('AWS::Logs::LogGroup', names.length + 2); // + web, + API access logs
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
