@@ -30,13 +30,25 @@ const SHOP_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BATCH = 100;
 const ORIGIN = new URL(import.meta.url).origin;
 
-const STYLE = `:host{display:inline-block;position:relative;width:0;height:0;overflow:visible;vertical-align:top}
+const HOST_STYLE = ':host{display:inline-block;position:relative;width:0;height:0;overflow:visible;vertical-align:top}';
+const STYLE = `${HOST_STYLE}
 [part=badge]{position:absolute;left:var(--seller-badge-left,0);top:var(--seller-badge-top,0);z-index:var(--seller-badge-z,1);display:flex;flex-direction:column;gap:2px;align-items:flex-start;white-space:nowrap;font:600 var(--seller-badge-font-size,12px)/1.3 var(--seller-badge-font,system-ui,sans-serif)}
 [part=label]{display:inline-flex;align-items:center;gap:4px;padding:2px 7px 2px 5px;border-radius:var(--seller-badge-radius,4px);background:var(--seller-badge-background,#b3261e);color:var(--seller-badge-color,#fff);box-shadow:0 1px 2px #0003}
 [part=icon]{width:1em;height:1em;fill:currentColor}
 [part=signals]{display:flex;flex-direction:column;padding:2px 6px;border-radius:var(--seller-badge-radius,4px);background:var(--seller-badge-signals-background,#fff);color:var(--seller-badge-signals-color,#1f1f1f);font-weight:400;box-shadow:0 1px 2px #0003}`;
 
 const ICON = '<svg part="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 0l2 2.6 3.3-.3.3 3.3L16 8l-2.4 2.4-.3 3.3-3.3-.3L8 16l-2-2.6-3.3.3-.3-3.3L0 8l2.4-2.4.3-3.3 3.3.3zM6.8 11.2l5-5-1.1-1.1-3.9 3.9-1.9-1.9-1.1 1.1z"/></svg>';
+
+/** One constructed sheet shared by every element (older browsers get a <style> per element instead). */
+const sheet: CSSStyleSheet | null = (() => {
+  try {
+    const s = new CSSStyleSheet();
+    s.replaceSync(STYLE);
+    return s;
+  } catch {
+    return null;
+  }
+})();
 
 /** Shops waiting for the next call, per API; and every answer (or answer to come), per API and shop. */
 const waiting = new Map<string, Set<string>>();
@@ -103,6 +115,12 @@ export class SellerBadge extends HTMLElement {
   private readonly root = this.attachShadow({ mode: 'open' });
   private shown = '';
 
+  constructor() {
+    super();
+    // The host's own style (an empty, zero-size box) holds even while nothing is rendered.
+    if (sheet) this.root.adoptedStyleSheets = [sheet];
+  }
+
   connectedCallback(): void {
     void this.update();
   }
@@ -124,7 +142,7 @@ export class SellerBadge extends HTMLElement {
 
   private render(badge: Badge | null, signals: Signals | null): void {
     if (!badge) {
-      this.root.innerHTML = '';
+      this.root.innerHTML = sheet ? '' : `<style>${HOST_STYLE}</style>`;
       return;
     }
     const lang = pageLang(this.ownerDocument);
@@ -143,7 +161,8 @@ export class SellerBadge extends HTMLElement {
           .map(([s, text]) => `<span part="signal">${percent.format(s!.value)} ${escape(text)}</span>`)
       : [];
     this.root.innerHTML =
-      `<style>${STYLE}</style><span part="badge" lang="${lang}">` +
+      (sheet ? '' : `<style>${STYLE}</style>`) +
+      `<span part="badge" lang="${lang}">` +
       `<span part="label" role="img" aria-label="${escape(words.badge(label, monthName))}" title="${escape(words.badge(label, monthName))}">${ICON}${escape(label)}</span>` +
       (lines.length ? `<span part="signals">${lines.join('')}</span>` : '') +
       '</span>';

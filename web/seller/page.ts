@@ -88,7 +88,7 @@ const localDay = (date: string) => dateFmt.format(Date.parse(`${date}T12:00:00Z`
 const monthName = (month: string) =>
   new Intl.DateTimeFormat(LOCALE, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${month}-15T12:00:00Z`));
 const instantIn = (iso: string, timeZone: string) =>
-  new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' }).format(new Date(iso));
 
 function formatters(market: Market): Formatters {
   const { currency, minorUnits } = MARKETS[market];
