@@ -18,6 +18,7 @@ import { benchEngine } from './engine';
 import { evaluationSection } from './evaluation';
 import { bundlesSection, lookupSection } from './lookup';
 import { signalsSection } from './signals';
+import { embedSection } from './embed';
 
 export interface Target {
   /** Key of the section's result. */
@@ -60,6 +61,7 @@ export const SECTIONS: Section[] = [
   bundlesSection,
   evaluationSection,
   signalsSection,
+  embedSection,
 ];
 
 interface Args {

@@ -93,7 +93,9 @@ export function adviceFor(c: Criterion, p: Projection, criteria: readonly Criter
       // (soFar + x) / (sold + coming) must stay below the threshold (or at it, for <=).
       const limit = c.threshold * (sold + coming) - soFar;
       const allowed = c.op === '<' ? Math.ceil(limit) - 1 : Math.floor(limit);
-      if (coming > 0 && allowed >= 0) return `no more than ${plural(allowed, events.replace(/s$/, ''), events)} in the next ${plural(coming, over.replace(/s$/, ''), over)} (rate now ${now}, must be below ${threshold})`;
+      const next = `in the next ${plural(coming, over.replace(/s$/, ''), over)} (rate now ${now}, must be below ${threshold})`;
+      if (coming > 0 && allowed === 0) return `no ${events} at all ${next}`;
+      if (coming > 0 && allowed > 0) return `no more than ${plural(allowed, events.replace(/s$/, ''), events)} ${next}`;
     }
     return `the ${events} rate is ${now} and must be below ${threshold}; at this pace it cannot get there by the end of this period`;
   }

@@ -158,7 +158,10 @@ function renderEligibility(e: Eligibility, f: Formatters): void {
 }
 
 function renderProjection(p: Projection & Eligibility, f: Formatters): void {
-  const failing = p.programs.filter((prog) => !prog.excludedBy && prog.criteria.some((c) => !c.passed));
+  // A program that needs a certification the shop lacks (Mall, Official Shop...) is not won by selling more.
+  const failing = p.programs.filter(
+    (prog) => !prog.excludedBy && prog.criteria.some((c) => !c.passed) && !prog.criteria.some((c) => c.metric === 'certification' && !c.passed),
+  );
   const todo = failing.flatMap((prog) =>
     prog.criteria.filter((c) => !c.passed).map((c) => `<li><strong>${esc(prog.label)}</strong>: ${esc(adviceFor(c, p, prog.criteria, f))}</li>`),
   );
