@@ -30,7 +30,7 @@ export class SellerBadgesStack extends Stack {
       jwtAudience: settings.jwtAudience,
     });
 
-    const { lookup, seller, ingest, admin } = this.api.functions;
+    const { lookup, seller, ingest, admin, web } = this.api.functions;
     const { planner, worker, watchdog } = this.evaluation;
     this.alarms = new Alarms(this, 'Alarms', {
       functions: {
@@ -38,6 +38,7 @@ export class SellerBadgesStack extends Stack {
         seller: seller.fn,
         ingest: ingest.fn,
         admin: admin.fn,
+        web: web.fn,
         planner: planner.fn,
         worker: worker.fn,
         watchdog: watchdog.fn,

@@ -11,11 +11,14 @@ import { API, routeKey } from '../../shared/http/api';
 import { etagOf } from '../../shared/http/caching';
 import { errorBody, errorResponse } from '../../shared/http/response';
 
+/** Route keys without a trailing slash: the HTTP API routes the contract's GET /seller/ as GET /seller. */
+const keyOf = (routeKey: string) => routeKey.replace(/\/$/, '');
+
 const ASSETS: Record<string, { file: string; headers: Record<string, string> }> = {
   // Any storefront origin loads the module (a module script is fetched in CORS mode).
-  [routeKey(API.embed)]: { file: 'embed/badge.js', headers: { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=300' } },
+  [keyOf(routeKey(API.embed))]: { file: 'embed/badge.js', headers: { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=300' } },
   // Same-origin page; the token stays in the fragment, which never reaches a server or a referrer.
-  [routeKey(API.sellerPage)]: { file: 'seller/index.html', headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } },
+  [keyOf(routeKey(API.sellerPage))]: { file: 'seller/index.html', headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } },
 };
 
 const files = new Map<string, Promise<{ body: string; etag: string }>>();
@@ -32,7 +35,7 @@ function load(file: string) {
 }
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const asset = ASSETS[event.routeKey];
+  const asset = ASSETS[keyOf(event.routeKey)];
   if (!asset) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody('not_found', `no route ${event.routeKey}`)) };
   try {
     const { body, etag } = await load(asset.file);

@@ -34,7 +34,8 @@ export interface RouteSpec {
  */
 export const ROUTES: readonly RouteSpec[] = Object.values(API).map((d: RouteDef) => ({
   method: d.method,
-  path: d.path,
+  // An HTTP API route path cannot end with "/" (the contract's GET /seller/): it is routed as /seller.
+  path: d.path.length > 1 ? d.path.replace(/\/$/, '') : d.path,
   fn: d.fn,
   auth: d.access === 'public' ? 'public' : 'jwt',
 }));

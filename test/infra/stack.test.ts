@@ -334,6 +334,9 @@ describe('HTTP API', () => {
   const ROUTES: [string, 'NONE' | 'JWT'][] = [
     ['GET /v1/shops/{shopId}/badge', 'NONE'],
     ['GET /v1/badges', 'NONE'],
+    ['GET /v1/shops/{shopId}/signals', 'NONE'],
+    ['GET /embed/badge.js', 'NONE'],
+    ['GET /seller', 'NONE'], // the contract's GET /seller/: an HTTP API path cannot end with '/'
     ['GET /openapi.json', 'NONE'],
     ['GET /v1/shops/{shopId}/eligibility', 'JWT'],
     ['GET /v1/shops/{shopId}/history', 'JWT'],
@@ -535,7 +538,7 @@ describe('alarms', () => {
   });
 
   it('has no other alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + 2 + MARKET_CODES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + 2 + MARKET_CODES.length);
   });
 });
 
