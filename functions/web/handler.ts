@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { API, routeKey } from '../../shared/http/api';
+import { routeKey } from '../../shared/http/routes';
+import { WEB_API } from '../../shared/http/web-api';
 import { etagOf } from '../../shared/http/caching';
 import { errorBody, errorResponse } from '../../shared/http/response';
 
@@ -16,9 +17,9 @@ const keyOf = (routeKey: string) => routeKey.replace(/\/$/, '');
 
 const ASSETS: Record<string, { file: string; headers: Record<string, string> }> = {
   // Any storefront origin loads the module (a module script is fetched in CORS mode).
-  [keyOf(routeKey(API.embed))]: { file: 'embed/badge.js', headers: { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=300' } },
+  [keyOf(routeKey(WEB_API.embed))]: { file: 'embed/badge.js', headers: { 'content-type': 'text/javascript; charset=utf-8', 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=300' } },
   // Same-origin page; the token stays in the fragment, which never reaches a server or a referrer.
-  [keyOf(routeKey(API.sellerPage))]: { file: 'seller/index.html', headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } },
+  [keyOf(routeKey(WEB_API.sellerPage))]: { file: 'seller/index.html', headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' } },
 };
 
 const files = new Map<string, Promise<{ body: string; etag: string }>>();

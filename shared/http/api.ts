@@ -5,6 +5,7 @@
  */
 import { LOOKUP_API } from './lookup-api';
 import { def } from './routes';
+import { WEB_API } from './web-api';
 import * as s from './schemas';
 
 export { routeKey, type Access, type ApiFunction, type RouteDef } from './routes';
@@ -19,8 +20,7 @@ export const API = {
   startRun: def({ method: 'POST', fn: 'admin', path: '/v1/evaluations', access: 'operator', status: 202, summary: 'Evaluate a badge month for some or all markets', body: s.evaluationBody }),
   getRun: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
   revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
-  embed: def({ method: 'GET', fn: 'web', path: '/embed/badge.js', access: 'public', status: 200, summary: 'The <seller-badge> storefront element (JavaScript module)' }),
-  sellerPage: def({ method: 'GET', fn: 'web', path: '/seller/', access: 'public', status: 200, summary: 'The Seller Center badge page (HTML; its data needs a token)' }),
+  ...WEB_API,
   openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;
 
