@@ -14,7 +14,7 @@ import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 /** One folder per deployed function: `functions/<name>/handler.ts`, exporting `handler`. */
-export const FUNCTION_NAMES = ['lookup', 'seller', 'ingest', 'admin', 'planner', 'worker', 'watchdog', 'dead-letter'] as const;
+export const FUNCTION_NAMES = ['lookup', 'seller', 'ingest', 'admin', 'web', 'planner', 'worker', 'watchdog', 'dead-letter'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -92,6 +92,13 @@ export const LAZY_SDK_IMPORTS = [
   '@smithy/core/event-streams',
 ] as const;
 
+/** Runs web/build.ts into the web function's output directory (its handler reads the files beside it). */
+export const WEB_ASSET_HOOKS: NonNullable<BundlingOptions['commandHooks']> = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [`cd "${inputDir}" && npx tsx web/build.ts --out "${outputDir}"`],
+};
+
 /**
  * Per-function changes to BUNDLING, for the public lookup (high volume: its cold starts are storefront
  * latency). It keeps the SDK bundled, without the lazy parts above.
@@ -110,6 +117,8 @@ export const LAZY_SDK_IMPORTS = [
  */
 export const BUNDLING_OVERRIDES: Partial<Record<FunctionName, Partial<BundlingOptions>>> = {
   lookup: { externalModules: [...LAZY_SDK_IMPORTS] },
+  // The web function serves the element and the Seller Center page, built from web/ into its own asset.
+  web: { commandHooks: WEB_ASSET_HOOKS },
 };
 
 /** The bundling options a function ships with: BUNDLING with its overrides. */

@@ -3,6 +3,7 @@
  * handlers behind the local gateway, the in-process segment queue and the monthly schedule. Used by
  * `npm start` and by the end-to-end tests.
  */
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ import { createGateway, type HttpLambda } from './gateway';
 import { LocalSegmentQueue, type SqsConsumer, type SqsWorker } from './queue';
 import { startMonthlySchedule } from './scheduler';
 import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshot';
+import { startStorefront } from './storefront';
+import { buildWebAssets } from '../../web/build';
 
 /** How often the local table is saved while the server runs (and always on stop). */
 const SNAPSHOT_EVERY_MS = 60_000;
@@ -36,6 +39,8 @@ export interface LocalStackOptions {
   persist?: boolean;
   clock?: () => Date;
   log?: (line: string) => void;
+  /** The demo storefront's port, on 127.0.0.1 (another origin than the API); default: any free port. */
+  storefrontPort?: number;
 }
 
 export interface LocalStack {
@@ -46,6 +51,8 @@ export interface LocalStack {
   operatorToken: string;
   sellerToken: (shopId: string) => Promise<string>;
   demoShopIds: string[];
+  /** The demo storefront (a product grid with <seller-badge> elements), on another origin. */
+  storefrontUrl: string;
   stop: () => Promise<void>;
 }
 
@@ -157,11 +164,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const restored = await loadSnapshot(doc, TABLE.name, snapshotFile);
       if (restored > 0) log(`restored ${restored} items from ${snapshotFile}`);
     }
-    const [lookup, seller, ingest, admin, planner, workerModule, deadLetterModule, watchdog] = await Promise.all([
+    // The web function serves what web/build.ts builds, as the CDK bundling does for Lambda: into a
+    // directory of this process (test files start stacks side by side; none reads another's half-written file).
+    process.env.WEB_ASSETS_DIR ??= join(tmpdir(), `seller-badges-web-${process.pid}`);
+    await buildWebAssets(process.env.WEB_ASSETS_DIR);
+    const [lookup, seller, ingest, admin, web, planner, workerModule, deadLetterModule, watchdog] = await Promise.all([
       import('../lookup/handler'),
       import('../seller/handler'),
       import('../ingest/handler'),
       import('../admin/handler'),
+      import('../web/handler'),
       import('../planner/handler'),
       import('../worker/handler'),
       import('../dead-letter/handler'),
@@ -199,8 +211,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       seller: seller.handler as unknown as HttpLambda,
       ingest: ingest.handler as unknown as HttpLambda,
       admin: admin.handler as unknown as HttpLambda,
+      web: web.handler as unknown as HttpLambda,
     });
     ready = true;
+    const storefront = await startStorefront(`http://localhost:${port}`, options.storefrontPort ?? 0);
     let stopped = false;
     return {
       url: `http://localhost:${port}`,
@@ -210,9 +224,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       operatorToken: await mintToken(keys, { operator: true }),
       sellerToken: (shopId) => mintToken(keys, { shopId }),
       demoShopIds,
+      storefrontUrl: storefront.url,
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        storefront.server.closeAllConnections();
+        storefront.server.close();
         stopSchedule();
         clearInterval(saver);
         server.closeAllConnections();

@@ -19,7 +19,8 @@ const demo = !process.argv.includes('--no-demo');
 const fresh = process.argv.includes('--fresh');
 
 console.log(`seller-badges: starting DynamoDB Local${fresh ? ' (fresh database)' : ''}...`);
-const stack = await startLocalStack({ port, demo, fresh, persist: true, log: (line) => console.log(line) });
+const storefrontPort = port === 0 ? 0 : port + 1;
+const stack = await startLocalStack({ port, demo, fresh, persist: true, storefrontPort, log: (line) => console.log(line) });
 const shop = stack.demoShopIds.find((id) => id === 'th-0001') ?? stack.demoShopIds[0] ?? 'th-0001';
 const sellerToken = await stack.sellerToken(shop);
 const u = stack.url;
@@ -31,6 +32,12 @@ ${stack.operatorToken}
 
 Seller token for ${shop} (12 h):
 ${sellerToken}
+
+Seller Center page for ${shop} (the token travels in the fragment and leaves the address bar):
+  ${u}/seller/#token=${sellerToken}
+Demo storefront (another origin, product grid with <seller-badge> elements; ?lang=th|vi|ms|id|fil):
+  ${stack.storefrontUrl}
+Storefront embed:  <script type="module" src="${u}/embed/badge.js"></script>  <seller-badge shop-id="${shop}"></seller-badge>
 
 Try:
   curl -s ${u}/v1/shops/${shop}/badge

@@ -1,4 +1,4 @@
-/** Public badge lookups for storefronts: one shop, or up to 100 in one BatchGetItem. */
+/** Public lookups for storefronts: one shop's badge, up to 100 in one BatchGetItem, and trust signals. */
 import { MARKET_CODES } from '../../shared/domain/calendar';
 import { badRequest } from '../../shared/errors';
 import { cachedReply } from '../../shared/http/caching';
@@ -6,6 +6,7 @@ import { httpChain, route } from '../../shared/http/chain';
 import { LOOKUP_API, SHOP_ID_RE } from '../../shared/http/lookup-api';
 import { lookupServices as services } from '../../shared/runtime/lookup';
 import { lookupBadges, maxAgeSeconds } from '../../shared/usecases/lookup';
+import { shopSignals } from '../../shared/usecases/signals';
 
 // Imports stay this narrow on purpose (no api.ts, schemas.ts, middleware.ts or runtime/index.ts): storefronts
 // call this function at high volume, and its bundle size is its cold start (test/infra/bundle-sizes.ts).
@@ -38,5 +39,9 @@ export const handler = httpChain([
       const { badges, markets } = await lookupBadges(services(), ids, query.at ? new Date(query.at) : now, now);
       const body = { badges: Object.fromEntries(ids.map((id) => [id, badges.get(id) ?? null])) };
       return cachedReply(event, body, maxAgeSeconds(now, markets.size ? markets : MARKET_CODES, badges.values()));
+  }),
+  route(LOOKUP_API.signals, async ({ path, event }) => {
+      const { body, maxAge } = await shopSignals(services(), path.shopId, services().clock());
+      return cachedReply(event, body, maxAge);
   }),
 ]);

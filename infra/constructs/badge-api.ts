@@ -32,7 +32,8 @@ export interface RouteSpec {
  */
 export const ROUTES: readonly RouteSpec[] = Object.values(API).map((d: RouteDef) => ({
   method: d.method,
-  path: d.path,
+  // An HTTP API route path cannot end with "/" (the contract's GET /seller/): it is routed as /seller.
+  path: d.path.length > 1 ? d.path.replace(/\/$/, '') : d.path,
   fn: d.fn,
   auth: d.access === 'public' ? 'public' : 'token',
 }));
@@ -65,6 +66,8 @@ export const STOREFRONT_THROTTLES: Readonly<Record<string, { rateLimit: number; 
 
 interface FunctionSpec {
   readonly description: string;
+  /** The function reads no table (the web assets): it gets no TABLE_NAME and no grant. */
+  readonly noTable?: true;
   readonly memorySize?: number;
   readonly timeout?: Duration;
 }
@@ -86,6 +89,8 @@ const FUNCTIONS: Record<ApiFunctionName, FunctionSpec> = {
     description: 'Operator: evaluation runs, revocations, OpenAPI document',
     timeout: LONGEST_API_TIMEOUT,
   },
+  // Static files built into its asset (web/build.ts in the bundling's commandHooks); no table.
+  web: { description: 'Web assets: the <seller-badge> storefront element and the Seller Center page', noTable: true, memorySize: 256 },
 };
 
 export interface BadgeApiProps {
@@ -127,10 +132,10 @@ export class BadgeApi extends Construct {
         ...(spec.memorySize !== undefined ? { memorySize: spec.memorySize } : {}),
         ...(spec.timeout !== undefined ? { timeout: spec.timeout } : {}),
       });
-      props.table.bind(fn);
+      if (!spec.noTable) props.table.bind(fn);
       return fn;
     };
-    this.functions = { lookup: make('lookup'), seller: make('seller'), ingest: make('ingest'), admin: make('admin') };
+    this.functions = { lookup: make('lookup'), seller: make('seller'), ingest: make('ingest'), admin: make('admin'), web: make('web') };
     const admin = this.functions.admin.fn;
     admin.addEnvironment('SEGMENT_QUEUE_URL', props.segmentQueue.queueUrl);
     props.segmentQueue.grantSendMessages(admin);

@@ -6,20 +6,9 @@
  * to an instant is left to @date-fns/tz, which asks the platform's IANA data through Intl (no offset table).
  */
 import { TZDate } from '@date-fns/tz';
+import { MARKETS, type Market } from './markets';
 
-export const MARKETS = {
-  US: { timeZone: 'America/Los_Angeles', currency: 'USD', minorUnits: 2 },
-  GB: { timeZone: 'Europe/London', currency: 'GBP', minorUnits: 2 },
-  TH: { timeZone: 'Asia/Bangkok', currency: 'THB', minorUnits: 2 },
-  MY: { timeZone: 'Asia/Kuala_Lumpur', currency: 'MYR', minorUnits: 2 },
-  VN: { timeZone: 'Asia/Ho_Chi_Minh', currency: 'VND', minorUnits: 0 },
-  PH: { timeZone: 'Asia/Manila', currency: 'PHP', minorUnits: 2 },
-  SG: { timeZone: 'Asia/Singapore', currency: 'SGD', minorUnits: 2 },
-  ID: { timeZone: 'Asia/Jakarta', currency: 'IDR', minorUnits: 2 },
-} as const;
-
-export type Market = keyof typeof MARKETS;
-export const MARKET_CODES = Object.keys(MARKETS) as Market[];
+export { MARKETS, MARKET_CODES, type Market } from './markets';
 
 /** A badge month, `YYYY-MM`. */
 export type BadgeMonth = string;
@@ -196,4 +185,27 @@ export function dueMonths(market: Market, since: BadgeMonth, instant: Date): Bad
   const months: BadgeMonth[] = [];
   for (let m = since; m <= current; m = addMonths(m, 1)) months.push(m);
   return months;
+}
+
+/** A run of market-local dates, both ends included. */
+export interface DateRange {
+  from: LocalDate;
+  to: LocalDate;
+}
+
+/** Trust signals look at this many market-local days (contract: "Trust signals"). */
+export const SIGNAL_WINDOW_DAYS = 30;
+
+/**
+ * The `days` local dates in `timeZone` that end yesterday at `instant`: today is still filling up, so a
+ * buyer sees whole days only. On 2026-12-01 in Bangkok that is 2026-11-01..2026-11-30.
+ */
+export function trailingWindow(instant: Date, timeZone: string, days = SIGNAL_WINDOW_DAYS): DateRange {
+  const to = addDays(localDate(instant, timeZone), -1);
+  return { from: addDays(to, 1 - days), to };
+}
+
+/** The instant the local date after `instant`'s begins in `timeZone` (when a trailing window moves on). */
+export function nextLocalMidnight(instant: Date, timeZone: string): Date {
+  return startOfLocalDay(addDays(localDate(instant, timeZone), 1), timeZone);
 }

@@ -5,6 +5,7 @@
  */
 import { LOOKUP_API } from './lookup-api';
 import { def } from './routes';
+import { WEB_API } from './web-api';
 import * as s from './schemas';
 
 export { routeKey, type Access, type ApiFunction, type RouteDef } from './routes';
@@ -21,6 +22,7 @@ export const API = {
   getRun: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}', access: 'operator', status: 200, summary: 'State and counts of an evaluation run', pathSchema: s.runPath }),
   diffCsv: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}/diff.csv', access: 'operator', status: 200, summary: 'Every shop a succeeded dry run changes, as CSV (shopId, market, before, after, criteria)', pathSchema: s.runPath }),
   revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
+  ...WEB_API,
   openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;
 

@@ -24,7 +24,11 @@ export const batchQuery = z.object({
   at: z.optional(instant),
 });
 
+/** Trust signals take no parameters; unknown ones are ignored like on the badge routes. */
+export const signalsQuery = z.object({});
+
 export const LOOKUP_API = {
   badge: def({ method: 'GET', fn: 'lookup', path: '/v1/shops/{shopId}/badge', access: 'public', status: 200, summary: 'The badge a shop shows at an instant (default now)', pathSchema: shopPath, query: badgeQuery }),
   badges: def({ method: 'GET', fn: 'lookup', path: '/v1/badges', access: 'public', status: 200, summary: 'Badges of 1 to 100 shops at once', query: batchQuery }),
+  signals: def({ method: 'GET', fn: 'lookup', path: '/v1/shops/{shopId}/signals', access: 'public', status: 200, summary: 'Trust signals: the 30 market-local days ending yesterday', pathSchema: shopPath, query: signalsQuery }),
 } as const;

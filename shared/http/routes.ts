@@ -11,7 +11,7 @@ export type Access = 'public' | 'seller' | 'operator';
 export type Schema = $ZodType;
 
 /** The deployed function that serves a route (one folder under functions/). */
-export type ApiFunction = 'lookup' | 'seller' | 'ingest' | 'admin';
+export type ApiFunction = 'lookup' | 'seller' | 'ingest' | 'admin' | 'web';
 
 export interface RouteDef {
   method: 'GET' | 'PUT' | 'POST';

@@ -193,6 +193,7 @@ export async function benchLookup(opts: BenchLookupOptions = {}): Promise<Record
       seller: notServed,
       ingest: notServed,
       admin: notServed,
+      web: notServed,
     },
   });
   try {

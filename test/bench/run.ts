@@ -9,7 +9,7 @@
  *   npm run bench -- --strict              exit 1 when a target is missed
  *
  * A section is `{ name, run, targets }`: `run` resolves to a flat record merged into the output under the
- * section's name; `targets` are minimums on keys of that record, reported as `targets["<section>.<key>"]`.
+ * section's name; `targets` are minimums (or, with `max`, maximums) on keys of that record, reported as `targets["<section>.<key>"]`.
  * A section that throws is reported as `{ "error": message }` (its targets missed), the other sections
  * still run, the JSON line is still printed, and the exit code is 1.
  * With --json, progress goes to stderr so stdout holds only the JSON line.
@@ -18,12 +18,15 @@ import { cliSection } from './cli';
 import { benchEngine } from './engine';
 import { evaluationSection } from './evaluation';
 import { bundlesSection, lookupSection } from './lookup';
+import { signalsSection } from './signals';
+import { embedSection } from './embed';
 
 export interface Target {
   /** Key of the section's result. */
   metric: string;
-  /** The result must be at least this. */
-  min: number;
+  /** The result must be at least this (or, with `max` instead, at most that). */
+  min?: number;
+  max?: number;
 }
 
 export interface Section {
@@ -40,6 +43,8 @@ export interface SectionContext {
 
 export interface TargetResult {
   target: number;
+  /** 'max': the result must be at most `target`; otherwise at least. */
+  bound?: 'max';
   actual: number | null;
   met: boolean;
 }
@@ -57,6 +62,8 @@ export const SECTIONS: Section[] = [
   bundlesSection,
   evaluationSection,
   cliSection,
+  signalsSection,
+  embedSection,
 ];
 
 interface Args {
@@ -139,7 +146,10 @@ export async function main(argv: string[]): Promise<number> {
     for (const t of section.targets ?? []) {
       const actual = result[t.metric];
       const value = typeof actual === 'number' ? actual : null;
-      targets[`${section.name}.${t.metric}`] = { target: t.min, actual: value, met: value !== null && value >= t.min };
+      targets[`${section.name}.${t.metric}`] =
+        t.max !== undefined
+          ? { target: t.max, bound: 'max', actual: value, met: value !== null && value <= t.max }
+          : { target: t.min ?? 0, actual: value, met: value !== null && value >= (t.min ?? 0) };
     }
     print(`  -- ${section.name} done in ${((Date.now() - started) / 1e3).toFixed(1)} s`);
     for (const [key, value] of Object.entries(result)) print(`  ${key}: ${format(value)}`);
@@ -148,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
 
   print('== targets');
   for (const [name, t] of Object.entries(targets)) {
-    print(`  ${t.met ? 'met   ' : 'MISSED'} ${name} >= ${t.target.toLocaleString('en-US')} (actual ${t.actual === null ? 'none' : t.actual.toLocaleString('en-US')})`);
+    print(`  ${t.met ? 'met   ' : 'MISSED'} ${name} ${t.bound === 'max' ? '<=' : '>='} ${t.target.toLocaleString('en-US')} (actual ${t.actual === null ? 'none' : t.actual.toLocaleString('en-US')})`);
   }
   if (failed.length > 0) print(`== FAILED sections: ${failed.join(', ')}`);
   if (args.json) process.stdout.write(`${JSON.stringify(output)}\n`);

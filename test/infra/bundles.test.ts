@@ -4,7 +4,7 @@
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLING, ESM_REQUIRE_BANNER, FUNCTION_NAMES, LAZY_SDK_IMPORTS, bundlingFor } from '../../infra/function-defaults';
+import { BUNDLING, ESM_REQUIRE_BANNER, FUNCTION_NAMES, LAZY_SDK_IMPORTS, WEB_ASSET_HOOKS, bundlingFor } from '../../infra/function-defaults';
 import { esbuildOptionsFor } from './bundle-sizes';
 
 describe('function bundles', () => {
@@ -21,9 +21,11 @@ describe('function bundles', () => {
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
   });
 
-  it('only lookup changes the defaults: it leaves out the SDK parts it never loads', () => {
-    for (const name of FUNCTION_NAMES.filter((n) => n !== 'lookup')) expect(bundlingFor(name)).toEqual(BUNDLING);
+  it('only lookup (SDK parts it never loads) and web (its built assets) change the defaults', () => {
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'lookup' && n !== 'web')) expect(bundlingFor(name)).toEqual(BUNDLING);
     expect(bundlingFor('lookup')).toEqual({ ...BUNDLING, externalModules: [...LAZY_SDK_IMPORTS] });
+    expect(bundlingFor('web')).toEqual({ ...BUNDLING, commandHooks: WEB_ASSET_HOOKS });
+    expect(WEB_ASSET_HOOKS.afterBundling('/in', '/out')).toEqual(['cd "/in" && npx tsx web/build.ts --out "/out"']);
   });
 
   it('lookup keeps the SDK, and its lazy parts stay lazy import() calls', async () => {

@@ -96,6 +96,7 @@ beforeAll(() => {
     seller: stack.api.functions.seller.fn,
     ingest: stack.api.functions.ingest.fn,
     admin: stack.api.functions.admin.fn,
+    web: stack.api.functions.web.fn,
     planner: stack.evaluation.planner.fn,
     worker: stack.evaluation.worker.fn,
     watchdog: stack.evaluation.watchdog.fn,
@@ -218,8 +219,14 @@ describe('table', () => {
 describe('functions', () => {
   const names: FunctionName[] = ['lookup', 'seller', 'ingest', 'admin', 'planner', 'worker', 'watchdog', 'dead-letter'];
 
-  it('deploys exactly the eight functions', () => {
-    template.resourceCountIs('AWS::Lambda::Function', names.length);
+  it('deploys exactly the eight functions, and web', () => {
+    template.resourceCountIs('AWS::Lambda::Function', names.length + 1);
+  });
+
+  it('web serves built files only: no table name and no table grant', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[logicalId(fns.web)] as { Properties: { Environment: { Variables: Json } } };
+    expect('TABLE_NAME' in fn.Properties.Environment.Variables).toBe(false);
+    expect(statementsOf('web').flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
   it.each(names)('%s runs Node.js 22 on arm64 with source maps, Powertools and the table name, without X-Ray', (name) => {
@@ -260,7 +267,7 @@ describe('functions', () => {
   });
 
   it('keeps every log group for one month', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', names.length + 1); // + API access logs
+    template.resourceCountIs('AWS::Logs::LogGroup', names.length + 2); // + web, + API access logs
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
@@ -313,6 +320,9 @@ describe('HTTP API', () => {
   const ROUTES: [string, 'NONE'][] = [
     ['GET /v1/shops/{shopId}/badge', 'NONE'],
     ['GET /v1/badges', 'NONE'],
+    ['GET /v1/shops/{shopId}/signals', 'NONE'],
+    ['GET /embed/badge.js', 'NONE'],
+    ['GET /seller', 'NONE'], // the contract's GET /seller/: an HTTP API path cannot end with '/'
     ['GET /openapi.json', 'NONE'],
     ['GET /v1/shops/{shopId}/eligibility', 'NONE'],
     ['GET /v1/shops/{shopId}/history', 'NONE'],

@@ -973,6 +973,9 @@ describe('the rest of the surface', () => {
       expect.arrayContaining([
         'GET /v1/shops/{shopId}/badge',
         'GET /v1/badges',
+        'GET /v1/shops/{shopId}/signals',
+        'GET /embed/badge.js',
+        'GET /seller/',
         'PUT /v1/shops/{shopId}',
         'POST /v1/metrics',
         'GET /v1/shops/{shopId}/eligibility',
