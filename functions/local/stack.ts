@@ -20,9 +20,9 @@ import { demoData, demoRecords } from './demo';
 import { createGateway, type HttpLambda } from './gateway';
 import { LocalSegmentQueue, type SqsWorker } from './queue';
 import { startMonthlySchedule } from './scheduler';
-import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshot';
+import { LocalPersistence } from './snapshot';
 
-/** How often the local table is saved while the server runs (and always on stop). */
+/** How often the local table is saved while the server runs (and always on stop): it bounds the journal's length. */
 const SNAPSHOT_EVERY_MS = 60_000;
 
 export interface LocalStackOptions {
@@ -30,8 +30,12 @@ export interface LocalStackOptions {
   demo?: boolean;
   /** Start from an empty database (persisted runs only). */
   fresh?: boolean;
-  /** Keep data under .local/data between runs (npm start): a snapshot of the in-memory table. */
+  /** Keep data between runs (npm start): every acknowledged write is journaled, the table snapshotted. */
   persist?: boolean;
+  /** Where persisted data lives (default .local/data). */
+  dataDir?: string;
+  /** How often the table is snapshotted while up (default 60 s). */
+  snapshotEveryMs?: number;
   clock?: () => Date;
   log?: (line: string) => void;
 }
@@ -115,10 +119,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? (() => new Date());
   const keys = await loadOrCreateKeys();
-  const snapshotFile = join(REPO_ROOT, '.local', 'data', 'table.snapshot');
-  if (options.persist && options.fresh) deleteSnapshot(snapshotFile);
+  const dataDir = options.dataDir ?? join(REPO_ROOT, '.local', 'data');
   // npm start stops the engine itself on Ctrl-C, after saving the table.
   const db = await startDynamoDbLocal({ callerHandlesSignals: options.persist === true });
+  log(`DynamoDB Local (pid ${db.pid}) on ${db.endpoint}`);
+  let persistence: LocalPersistence | undefined;
   try {
     const clientConfig = localClientConfig(db.endpoint);
     const raw = new DynamoDBClient(clientConfig);
@@ -137,8 +142,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const svc = createServices({ doc, table: TABLE.name, queue, clock });
     useServices(svc);
     if (options.persist) {
-      const restored = await loadSnapshot(doc, TABLE.name, snapshotFile);
-      if (restored > 0) log(`restored ${restored} items from ${snapshotFile}`);
+      persistence = await LocalPersistence.open(doc, TABLE.name, dataDir, { fresh: options.fresh });
+      const { snapshotItems, journaledWrites } = persistence.restored;
+      if (snapshotItems + journaledWrites > 0) log(`restored ${snapshotItems} items and ${journaledWrites} journaled writes from ${dataDir}`);
     }
     const [lookup, seller, ingest, admin, planner, workerModule] = await Promise.all([
       import('../lookup/handler'),
@@ -169,10 +175,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const stopSchedule = startMonthlySchedule((input) => planner.handler(input), clock);
     const save = async () => {
-      if (options.persist) await saveSnapshot(doc, TABLE.name, snapshotFile);
+      await persistence?.snapshot();
     };
     await save();
-    const saver = setInterval(() => void save().catch((error: unknown) => console.error('snapshot failed', error)), SNAPSHOT_EVERY_MS);
+    const saver = setInterval(
+      () => void save().catch((error: unknown) => console.error('snapshot failed (the journal still holds every write)', error)),
+      options.snapshotEveryMs ?? SNAPSHOT_EVERY_MS,
+    );
     saver.unref();
     const server = createGateway({
       handlers: {
@@ -205,11 +214,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await queue.idle();
-        await save().catch((error: unknown) => log(`could not save the last changes (${String(error)}); the previous snapshot stands`));
+        await save().catch((error: unknown) => log(`could not save a last snapshot (${String(error)}); the journal keeps every write`));
+        persistence?.close();
         await db.stop();
       },
     };
   } catch (error) {
+    persistence?.close();
     await db.stop();
     throw error;
   }
