@@ -217,20 +217,26 @@ afterAll(async () => {
 });
 
 describe('npm start survives kill -9', () => {
-  it('keeps every acknowledged write through kills during ingest and during snapshots', async () => {
-    const dataDir = await newDataDir();
+  // One data dir and one server at a time, through every step: each start costs seconds.
+  let dataDir = '';
+  let server: Server;
+
+  it('keeps every acknowledged write through kills during ingest and during a snapshot', async () => {
+    dataDir = await newDataDir();
     /** What was answered 2xx: profile names by shop, and one day's orders by shop and date. */
     const profiles = new Map<string, string>();
     const days = new Map<string, number>();
-    const modes: KillMode[] = ['group', 'orphan', 'tree'];
-    let server = await startServer(dataDir);
+    // Snapshots every 40 ms: kills land in the middle of one often, and the last round waits for one.
+    server = await startServer(dataDir, 40);
+    const rounds: { mode: KillMode; duringSnapshot: boolean }[] = [
+      { mode: 'group', duringSnapshot: false },
+      { mode: 'orphan', duringSnapshot: true },
+    ];
     let written = 0;
-    for (const [round, mode] of modes.entries()) {
-      const killAfter = randomInt(10, 60);
-      const duringSnapshot = round === modes.length - 1;
+    for (const [round, { mode, duringSnapshot }] of rounds.entries()) {
+      const killAfter = written + randomInt(10, 60);
       let killed: Promise<void> | undefined;
       const kill = () => (killed ??= crash(server, mode));
-      // The last round kills the moment a snapshot is being written (its temporary file appears).
       const watcher = duringSnapshot
         ? watch(dataDir, (_event, name) => {
             if (name === 'table.snapshot.tmp' && written >= killAfter && existsSync(join(dataDir, 'table.snapshot.tmp'))) void kill();
@@ -260,7 +266,7 @@ describe('npm start survives kill -9', () => {
       watcher?.close();
 
       const previousJava = server.javaPid;
-      server = await startServer(dataDir);
+      server = await startServer(dataDir, round === rounds.length - 1 ? 1000 : 40);
       if (mode === 'orphan') expect(isAlive(previousJava)).toBe(false); // the start found and stopped it
       const table = tableOf(server);
       for (const [shopId, name] of profiles) expect((await table.get(shopPk(shopId), PROFILE_SK))?.name, shopId).toBe(name);
@@ -271,13 +277,10 @@ describe('npm start survives kill -9', () => {
       table.doc.destroy();
     }
     expect(profiles.size).toBeGreaterThan(0);
-    await crash(server, 'tree');
   }, 240_000);
 
   it('resumes a run killed mid-way, ending with the records of an uninterrupted run', async () => {
-    const dataDir = await newDataDir();
-    let server = await startServer(dataDir, 1000);
-    const shopIds = Array.from({ length: 120 }, (_, i) => `run-${String(i).padStart(3, '0')}`);
+    const shopIds = Array.from({ length: 60 }, (_, i) => `run-${String(i).padStart(3, '0')}`);
     for (const shopId of shopIds) {
       expect((await api(server, 'PUT', `/v1/shops/${shopId}`, { market: 'TH', name: shopId, onboardedAt, certifications: [] })).status).toBe(200);
     }
@@ -290,17 +293,17 @@ describe('npm start survives kill -9', () => {
     }
 
     type Run = { runId: string; state: string; shops: { evaluated: number; awarded: number; failed: number } };
-    // Kill once the run is under way and not done; a run too quick to catch is simply tried again.
+    // Kill (the whole tree) once the run is under way and not done; a run too quick to catch is tried again.
     let runId = '';
     for (let attempt = 0; attempt < 5 && !runId; attempt++) {
-      const killAt = randomInt(1, 40);
+      const killAt = randomInt(1, 30);
       const started = await api<{ runId: string }>(server, 'POST', '/v1/evaluations', { month, markets: ['TH'] });
       expect(started.status).toBe(202);
       for (;;) {
         const run = (await api<Run>(server, 'GET', `/v1/evaluations/${started.body.runId}`)).body;
         if (run.state !== 'running') break;
         if (run.shops.evaluated >= killAt) {
-          await crash(server, 'group');
+          await crash(server, 'tree');
           runId = started.body.runId;
           break;
         }
@@ -310,7 +313,7 @@ describe('npm start survives kill -9', () => {
 
     server = await startServer(dataDir, 1000); // resumes the run's missing segments before it serves
     const resumed = (await api<Run>(server, 'GET', `/v1/evaluations/${runId}`)).body;
-    expect(resumed).toMatchObject({ state: 'succeeded', shops: { evaluated: shopIds.length, failed: 0 } });
+    expect(resumed).toMatchObject({ state: 'succeeded', shops: { failed: 0 } });
     const table = tableOf(server);
     const outcomes = async () =>
       Promise.all(
@@ -326,15 +329,15 @@ describe('npm start survives kill -9', () => {
     await until('the uninterrupted run', async () => (await api<Run>(server, 'GET', `/v1/evaluations/${again.body.runId}`)).body.state !== 'running', 60_000);
     const uninterrupted = (await api<Run>(server, 'GET', `/v1/evaluations/${again.body.runId}`)).body;
     expect(uninterrupted.state).toBe('succeeded');
-    expect(resumed.shops.awarded).toBe(uninterrupted.shops.awarded);
+    expect(resumed.shops).toEqual(uninterrupted.shops);
     expect(afterCrash).toEqual(await outcomes());
     expect(new Set(afterCrash.map((r) => r.outcome)).size).toBe(2); // both awarded and not: the comparison means something
     table.doc.destroy();
-    await crash(server, 'tree');
+    await crash(server, 'group');
   }, 240_000);
 
   it('leaves no DynamoDB Local java behind', () => {
-    expect(javaPids.size).toBeGreaterThanOrEqual(6);
+    expect(javaPids.size).toBe(4);
     for (const pid of javaPids) expect(isAlive(pid), `java ${pid}`).toBe(false);
   });
 });
