@@ -56,6 +56,8 @@ export interface DynamoDbLocalOptions {
 export interface DynamoDbLocalHandle {
   endpoint: string;
   port: number;
+  /** The java process's id (recorded in .local/dynamodb-local/engines/ while it runs). */
+  pid: number;
   /** Terminates the engine (SIGTERM, then SIGKILL after 5 s); resolves once it has exited. */
   stop: () => Promise<void>;
 }
@@ -289,6 +291,7 @@ function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocalHandle> {
   const engineDir = await ensureEngine();
   if (opts.dbPath) await mkdir(resolve(opts.dbPath), { recursive: true });
+  await stopAbandonedEngines();
 
   // DynamoDB Local does not fail when its port is taken: it logs nothing and idles, and our probe
   // would then talk to whatever owns the port. So refuse a busy fixed port up front.
@@ -390,38 +393,178 @@ function javaBinary(): string {
   return 'java';
 }
 
-async function launch(engineDir: string, port: number, dbPath: string | undefined, callerHandlesSignals = false): Promise<DynamoDbLocalHandle> {
-  const child = spawn(javaBinary(), engineArgs(engineDir, port, dbPath), {
+/**
+ * The engine runs under a tiny sh watchdog that holds our stdin pipe: when this process dies in any way
+ * (kill -9 included), the pipe hits end-of-file and the watchdog kills java. Node cannot ask the kernel
+ * for a parent-death signal (prctl), and a detached engine would otherwise outlive us. The watchdog
+ * prints java's pid first, and exits with java's exit code.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" 3<&- </dev/null &',
+  'engine=$!',
+  'echo "engine-pid $engine"',
+  '( read _ <&3; kill -9 $engine 2>/dev/null ) 3<&3 &',
+  'watcher=$!',
+  'exec 3<&-',
+  'wait $engine',
+  'code=$?',
+  'kill $watcher 2>/dev/null',
+  'exit $code',
+].join('\n');
+const ENGINE_PID_LINE = /^engine-pid (\d+)$/m;
+
+function spawnEngine(engineDir: string, args: string[], detached: boolean): ChildProcess {
+  if (process.platform === 'win32') {
+    // No sh: the exit handlers below are all there is (a kill -9 of node can orphan java here).
+    return spawn(javaBinary(), args, { cwd: engineDir, stdio: ['pipe', 'pipe', 'pipe'], detached });
+  }
+  return spawn('sh', ['-c', WATCHDOG, 'dynamodb-local-watchdog', javaBinary(), ...args], {
     cwd: engineDir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // A caller that stops the engine itself keeps it out of the terminal's process group, so Ctrl-C
-    // reaches only the caller, which saves its data and then stops the engine (and kills it on exit).
-    detached: callerHandlesSignals,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached,
   });
+}
+
+/** Java's pid: printed by the watchdog as its first line (the child itself is java on Windows). */
+function enginePid(child: ChildProcess, exited: Promise<ExitInfo>): Promise<number | undefined> {
+  if (process.platform === 'win32') return Promise.resolve(child.pid);
+  return new Promise((resolvePid) => {
+    let seen = '';
+    const onData = (chunk: Buffer | string): void => {
+      seen += chunk.toString();
+      const match = ENGINE_PID_LINE.exec(seen);
+      if (match) {
+        child.stdout?.off('data', onData);
+        resolvePid(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    void exited.then(() => resolvePid(undefined));
+  });
+}
+
+async function launch(engineDir: string, port: number, dbPath: string | undefined, callerHandlesSignals = false): Promise<DynamoDbLocalHandle> {
+  // A caller that stops the engine itself keeps it out of the terminal's process group, so Ctrl-C
+  // reaches only the caller, which saves its data and then stops the engine (and kills it on exit).
+  const child = spawnEngine(engineDir, engineArgs(engineDir, port, dbPath), callerHandlesSignals);
   const output = new OutputTail(OUTPUT_LINES_KEPT);
   output.attach(child);
   const exited = watchExit(child);
-  trackChild(child, !callerHandlesSignals);
+  const pidKnown = enginePid(child, exited);
+  trackChild(child, !callerHandlesSignals, pidKnown);
+  const record = pidKnown.then((pid) => (pid === undefined ? undefined : recordEngine(pid, port)));
+  // Once the engine is gone its record goes too (a record left by a crash is swept at the next start).
+  const forgotten = exited.then(async () => {
+    const file = await record.catch(() => undefined);
+    if (file) await rm(file, { force: true });
+  });
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const stop = memoise(() => stopChild(child, exited));
+  const stop = memoise(async () => {
+    await stopChild(child, exited, pidKnown);
+    await forgotten;
+  });
   // Aborted once the race is decided, so the poller does not keep probing a dead engine for 60 s.
   const polling = new AbortController();
+  let pid: number | undefined;
   try {
     await Promise.race([
       waitUntilReady(endpoint, output, polling.signal),
       exited.then((exit) => Promise.reject(earlyExitError(exit, output, port))),
     ]);
-    if (child.pid === undefined || (await isListeningProcess(child.pid, port)) === false) {
-      throw new PortInUseError(`Port ${port} answered, but not from our DynamoDB Local (pid ${child.pid}).`);
+    pid = await pidKnown;
+    if (pid === undefined || (await isListeningProcess(pid, port)) === false) {
+      throw new PortInUseError(`Port ${port} answered, but not from our DynamoDB Local (pid ${pid}).`);
     }
+    await record;
   } catch (error) {
     await stop(); // never leave a half-started engine behind
     throw error;
   } finally {
     polling.abort();
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, pid, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engines whose owner died: a pid file per running engine, swept at every start
+// ---------------------------------------------------------------------------------------------
+
+interface EngineRecord {
+  enginePid: number;
+  port: number;
+  host: string;
+  ownerPid: number;
+  /** The owner's start time (Linux /proc), so a recycled owner pid is not mistaken for the owner. */
+  ownerStart?: string;
+}
+
+function enginesDir(): string {
+  return join(findRepoRoot(), '.local', 'dynamodb-local', 'engines');
+}
+
+async function processStart(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // Field 22 (starttime); fields are counted after the command name, which may contain spaces.
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+async function recordEngine(enginePid: number, port: number): Promise<string> {
+  await mkdir(enginesDir(), { recursive: true });
+  const file = join(enginesDir(), `${enginePid}.json`);
+  const record: EngineRecord = { enginePid, port, host: hostname(), ownerPid: process.pid, ownerStart: await processStart(process.pid) };
+  await writeFile(file, JSON.stringify(record));
+  return file;
+}
+
+async function ownerAlive(record: EngineRecord): Promise<boolean> {
+  if (!isProcessAlive(record.ownerPid)) return false;
+  if (record.ownerStart === undefined) return true;
+  const start = await processStart(record.ownerPid);
+  return start === undefined || start === record.ownerStart;
+}
+
+/** Whether `pid` is still the DynamoDB Local we recorded (same jar, same port), not a recycled pid. */
+async function isRecordedEngine(record: EngineRecord): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${record.enginePid}/cmdline`, 'utf8').catch(() => undefined);
+  if (cmdline === undefined) return false;
+  const args = cmdline.split('\0');
+  const portAt = args.indexOf('-port');
+  return args.some((arg) => arg.endsWith(JAR_NAME)) && portAt >= 0 && args[portAt + 1] === String(record.port);
+}
+
+/**
+ * Stops every engine recorded by a process that is gone (its watchdog too was killed, or the platform
+ * has none), and forgets records of engines that are gone. Under a lock, so two starts do not race.
+ */
+export async function stopAbandonedEngines(): Promise<number[]> {
+  const dir = enginesDir();
+  if (!existsSync(dir)) return [];
+  const lockDir = join(dir, '..', '.engines.lock');
+  await acquireLock(lockDir);
+  const stopped: number[] = [];
+  try {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.json')) continue;
+      const file = join(dir, name);
+      let record: EngineRecord;
+      try {
+        record = JSON.parse(await readFile(file, 'utf8')) as EngineRecord;
+      } catch {
+        continue; // being written by its owner right now
+      }
+      if (record.host !== hostname() || (await ownerAlive(record))) continue;
+      if (isProcessAlive(record.enginePid) && (await isRecordedEngine(record))) {
+        process.kill(record.enginePid, 'SIGKILL');
+        stopped.push(record.enginePid);
+      }
+      await rm(file, { force: true });
+    }
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+  return stopped;
 }
 
 interface ExitInfo {
@@ -440,9 +583,9 @@ function watchExit(child: ChildProcess): Promise<ExitInfo> {
 }
 
 function earlyExitError(exit: ExitInfo, output: OutputTail, port: number): Error {
-  if (exit.spawnError) {
+  if (exit.spawnError || exit.code === 127 /* sh: java not found */) {
     return new Error(
-      `Could not run java (${exit.spawnError.message}). DynamoDB Local needs a Java runtime, 17 recommended: ` +
+      `Could not run java (${exit.spawnError?.message ?? output.text()}). DynamoDB Local needs a Java runtime, 17 recommended: ` +
         'e.g. `apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`, or set JAVA_HOME.',
     );
   }
@@ -501,14 +644,32 @@ async function probeOnce(client: DynamoDBClient, cancel: AbortSignal): Promise<v
   }
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<ExitInfo>): Promise<void> {
-  if (!hasExited(child)) child.kill('SIGTERM');
-  // The JVM normally exits promptly on SIGTERM; SIGKILL covers a wedged shutdown hook.
-  const escalation = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+async function stopChild(child: ChildProcess, exited: Promise<ExitInfo>, pidKnown: Promise<number | undefined>): Promise<void> {
+  if (hasExited(child)) return;
+  // The watchdog exits once java has; java normally exits promptly on SIGTERM.
+  const pid = await Promise.race([pidKnown, exited.then(() => undefined)]);
+  const signal = (name: NodeJS.Signals): void => {
+    if (pid !== undefined && pid !== child.pid) killQuietly(pid, name);
+    else child.kill(name);
+  };
+  signal('SIGTERM');
+  // SIGKILL covers a wedged shutdown hook; closing the watchdog's stdin kills java too.
+  const escalation = setTimeout(() => {
+    signal('SIGKILL');
+    child.stdin?.destroy();
+  }, STOP_GRACE_MS);
   try {
     await exited;
   } finally {
     clearTimeout(escalation);
+  }
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 
@@ -551,6 +712,8 @@ class OutputTail {
 
 interface ChildRegistry {
   children: Set<ChildProcess>;
+  /** Java's pid behind each child (the child is the watchdog). */
+  enginePids?: Map<ChildProcess, number>;
   /** Children the caller stops itself on a signal (killed on process exit only). */
   signalExempt?: Set<ChildProcess>;
 }
@@ -570,15 +733,21 @@ function childRegistry(): ChildRegistry {
   return registry;
 }
 
-function trackChild(child: ChildProcess, killOnSignal: boolean): void {
+function trackChild(child: ChildProcess, killOnSignal: boolean, pidKnown: Promise<number | undefined>): void {
   const registry = childRegistry();
   registry.signalExempt ??= new Set();
+  registry.enginePids ??= new Map();
   const exempt = registry.signalExempt;
+  const pids = registry.enginePids;
   registry.children.add(child);
   if (!killOnSignal) exempt.add(child);
+  void pidKnown.then((pid) => {
+    if (pid !== undefined && registry.children.has(child)) pids.set(child, pid);
+  });
   const forget = () => {
     registry.children.delete(child);
     exempt.delete(child);
+    pids.delete(child);
   };
   child.once('exit', forget);
   child.once('error', forget);
@@ -587,15 +756,20 @@ function trackChild(child: ChildProcess, killOnSignal: boolean): void {
 function installExitHandlers(registry: ChildRegistry): void {
   // 'exit' listeners must be synchronous: there is no event loop left to wait for java's exit.
   // SIGKILL is safe even for -dbPath data: the engine stores it in SQLite, which is crash-safe.
+  const kill = (child: ChildProcess): void => {
+    const pid = registry.enginePids?.get(child);
+    if (pid !== undefined) killQuietly(pid, 'SIGKILL');
+    child.kill('SIGKILL');
+  };
   const killAll = (): void => {
-    for (const child of registry.children) child.kill('SIGKILL');
+    for (const child of registry.children) kill(child);
   };
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const onSignal = (): void => {
       // Kill even when other listeners exist: tsx and test runners install their own signal
       // handlers, so "someone else will clean up" cannot be inferred from listenerCount.
-      for (const child of registry.children) if (!registry.signalExempt?.has(child)) child.kill('SIGKILL');
+      for (const child of registry.children) if (!registry.signalExempt?.has(child)) kill(child);
       process.off(signal, onSignal);
       // Listening for a signal disables Node's default "terminate"; restore it unless someone
       // else (e.g. the local server's graceful shutdown) has taken responsibility for it.

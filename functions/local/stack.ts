@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { firstMonthAfter, MARKET_CODES, type BadgeMonth, type Market } from '../../shared/domain/calendar';
 import { useServices } from '../../shared/runtime';
 import { createDocumentClient } from '../../shared/store/client';
+import { mapLimited } from '../../shared/store/retry';
 import { SHARDS_PER_MARKET, TABLE } from '../../shared/store/table';
 import { dueUnevaluated, pendingSegments, startRun } from '../../shared/usecases/evaluation';
 import { ingestMetrics, putShop } from '../../shared/usecases/ingest';
@@ -23,11 +24,11 @@ import type { ApiFunction } from '../../shared/http/routes';
 import { createGateway, type HttpLambda } from './gateway';
 import { LocalSegmentQueue, type SqsConsumer, type SqsWorker } from './queue';
 import { startMonthlySchedule } from './scheduler';
-import { deleteSnapshot, loadSnapshot, saveSnapshot } from './snapshot';
+import { LocalPersistence } from './snapshot';
 import { startStorefront } from './storefront';
 import { buildWebAssets } from '../../web/build';
 
-/** How often the local table is saved while the server runs (and always on stop). */
+/** How often the local table is saved while the server runs (and always on stop): it bounds the journal's length. */
 const SNAPSHOT_EVERY_MS = 60_000;
 
 export interface LocalStackOptions {
@@ -35,8 +36,12 @@ export interface LocalStackOptions {
   demo?: boolean;
   /** Start from an empty database (persisted runs only). */
   fresh?: boolean;
-  /** Keep data under .local/data between runs (npm start): a snapshot of the in-memory table. */
+  /** Keep data between runs (npm start): every acknowledged write is journaled, the table snapshotted. */
   persist?: boolean;
+  /** Where persisted data lives (default .local/data). */
+  dataDir?: string;
+  /** How often the table is snapshotted while up (default 60 s). */
+  snapshotEveryMs?: number;
   clock?: () => Date;
   log?: (line: string) => void;
   /** The demo storefront's port, on 127.0.0.1 (another origin than the API); default: any free port. */
@@ -56,19 +61,26 @@ export interface LocalStack {
   stop: () => Promise<void>;
 }
 
-/** The earliest first month of the shops held, per market: where the start-up catch-up begins. */
+/**
+ * The earliest first month of the shops held, per market: where the start-up catch-up begins. The
+ * market shards are read side by side: one after the other, the 512 mostly empty partitions took seconds.
+ */
 async function earliestMonths(svc: Services): Promise<Map<Market, BadgeMonth>> {
-  const earliest = new Map<Market, BadgeMonth>();
-  for (const market of MARKET_CODES) {
-    for (let shard = 0; shard < SHARDS_PER_MARKET; shard++) {
-      for await (const page of svc.shops.listShard(market, shard)) {
-        for (const p of page) {
-          const first = firstMonthAfter(p.onboardedAt);
-          const seen = earliest.get(market);
-          if (seen === undefined || first < seen) earliest.set(market, first);
-        }
+  const partitions = MARKET_CODES.flatMap((market) => Array.from({ length: SHARDS_PER_MARKET }, (_, shard) => ({ market, shard })));
+  const firsts = await mapLimited(partitions, 16, async ({ market, shard }) => {
+    let first: BadgeMonth | undefined;
+    for await (const page of svc.shops.listShard(market, shard)) {
+      for (const p of page) {
+        const month = firstMonthAfter(p.onboardedAt);
+        if (first === undefined || month < first) first = month;
       }
     }
+    return { market, first };
+  });
+  const earliest = new Map<Market, BadgeMonth>();
+  for (const { market, first } of firsts) {
+    const seen = earliest.get(market);
+    if (first !== undefined && (seen === undefined || first < seen)) earliest.set(market, first);
   }
   return earliest;
 }
@@ -124,11 +136,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? (() => new Date());
   const keys = await loadOrCreateKeys();
-  const snapshotFile = join(REPO_ROOT, '.local', 'data', 'table.snapshot');
-  if (options.persist && options.fresh) deleteSnapshot(snapshotFile);
+  const dataDir = options.dataDir ?? join(REPO_ROOT, '.local', 'data');
   // npm start stops the engine itself on Ctrl-C, after saving the table.
   const db = await startDynamoDbLocal({ callerHandlesSignals: options.persist === true });
   let listening: Server | undefined;
+  log(`DynamoDB Local (pid ${db.pid}) on ${db.endpoint}`);
+  let persistence: LocalPersistence | undefined;
   try {
     const clientConfig = localClientConfig(db.endpoint);
     const raw = new DynamoDBClient(clientConfig);
@@ -161,8 +174,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const svc = createServices({ doc, table: TABLE.name, queue, clock });
     useServices(svc);
     if (options.persist) {
-      const restored = await loadSnapshot(doc, TABLE.name, snapshotFile);
-      if (restored > 0) log(`restored ${restored} items from ${snapshotFile}`);
+      persistence = await LocalPersistence.open(doc, TABLE.name, dataDir, { fresh: options.fresh });
+      const { snapshotItems, journaledWrites } = persistence.restored;
+      if (snapshotItems + journaledWrites > 0) log(`restored ${snapshotItems} items and ${journaledWrites} journaled writes from ${dataDir}`);
     }
     // The web function serves what web/build.ts builds, as the CDK bundling does for Lambda: into a
     // directory of this process (test files start stacks side by side; none reads another's half-written file).
@@ -201,10 +215,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const stopSchedule = startMonthlySchedule({ planner: (input) => planner.handler(input), watchdog: (input) => watchdog.handler(input) }, clock);
     const save = async () => {
-      if (options.persist) await saveSnapshot(doc, TABLE.name, snapshotFile);
+      await persistence?.snapshot();
     };
     await save();
-    const saver = setInterval(() => void save().catch((error: unknown) => console.error('snapshot failed', error)), SNAPSHOT_EVERY_MS);
+    const saver = setInterval(
+      () => void save().catch((error: unknown) => console.error('snapshot failed (the journal still holds every write)', error)),
+      options.snapshotEveryMs ?? SNAPSHOT_EVERY_MS,
+    );
     saver.unref();
     Object.assign(handlers, {
       lookup: lookup.handler as unknown as HttpLambda,
@@ -235,7 +252,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await queue.idle();
-        await save().catch((error: unknown) => log(`could not save the last changes (${String(error)}); the previous snapshot stands`));
+        await save().catch((error: unknown) => log(`could not save a last snapshot (${String(error)}); the journal keeps every write`));
+        persistence?.close();
         await db.stop();
       },
     };
@@ -244,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       listening.closeAllConnections();
       await new Promise<void>((resolve) => listening!.close(() => resolve()));
     }
+    persistence?.close();
     await db.stop();
     throw error;
   }

@@ -1,7 +1,9 @@
 /**
  * `npm start`: the service on this machine, on the official DynamoDB Local engine.
- * Options: --port N (or PORT), --no-demo, --fresh.
+ * Options: --port N (or PORT), --no-demo, --fresh, --data-dir DIR (default .local/data),
+ * --snapshot-every-ms N (default 60000; every write is journaled in between).
  */
+import { resolve } from 'node:path';
 import { startLocalStack } from './stack';
 
 function option(name: string): string | undefined {
@@ -15,12 +17,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a port number (0-65535), got ${portText}`);
   process.exit(2);
 }
+const dataDirText = option('--data-dir');
+const dataDir = dataDirText === undefined ? undefined : resolve(dataDirText);
+const snapshotText = option('--snapshot-every-ms');
+const snapshotEveryMs = snapshotText === undefined ? undefined : Number(snapshotText);
+if (snapshotEveryMs !== undefined && !(Number.isInteger(snapshotEveryMs) && snapshotEveryMs >= 10)) {
+  console.error(`--snapshot-every-ms must be a whole number of milliseconds (10 or more), got ${snapshotText}`);
+  process.exit(2);
+}
 const demo = !process.argv.includes('--no-demo');
 const fresh = process.argv.includes('--fresh');
 
 console.log(`seller-badges: starting DynamoDB Local${fresh ? ' (fresh database)' : ''}...`);
 const storefrontPort = port === 0 ? 0 : port + 1;
-const stack = await startLocalStack({ port, demo, fresh, persist: true, storefrontPort, log: (line) => console.log(line) });
+const stack = await startLocalStack({ port, demo, fresh, persist: true, dataDir, snapshotEveryMs, storefrontPort, log: (line) => console.log(line) });
 const shop = stack.demoShopIds.find((id) => id === 'th-0001') ?? stack.demoShopIds[0] ?? 'th-0001';
 const sellerToken = await stack.sellerToken(shop);
 const u = stack.url;
