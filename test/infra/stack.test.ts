@@ -332,6 +332,7 @@ describe('HTTP API', () => {
     ['POST /v1/evaluations', 'NONE'],
     ['GET /v1/evaluations', 'NONE'],
     ['GET /v1/evaluations/{runId}', 'NONE'],
+    ['GET /v1/evaluations/{runId}/diff.csv', 'NONE'],
     ['POST /v1/shops/{shopId}/revocations', 'NONE'],
   ];
 

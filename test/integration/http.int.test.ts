@@ -982,7 +982,9 @@ describe('the rest of the surface', () => {
         'GET /v1/shops/{shopId}/history',
         'GET /v1/shops/{shopId}/projection',
         'POST /v1/evaluations',
+        'GET /v1/evaluations',
         'GET /v1/evaluations/{runId}',
+        'GET /v1/evaluations/{runId}/diff.csv',
         'POST /v1/shops/{shopId}/revocations',
       ]),
     );
