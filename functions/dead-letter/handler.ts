@@ -3,8 +3,8 @@
  * with a reason the run's status shows, instead of leaving it `running` for ever.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { segmentMessage } from '../../shared/http/events';
-import { logger } from '../../shared/http/middleware';
+import { segmentMessage } from '../../shared/events';
+import { logger } from '../../shared/observability/logger';
 import { services } from '../../shared/runtime';
 import { failSegment } from '../../shared/usecases/evaluation';
 

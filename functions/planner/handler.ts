@@ -3,8 +3,8 @@
  * run, or, on a repeated delivery (Scheduler and async Lambda deliver at least once), finds it and queues
  * only what is missing. The month comes from the scheduled instant, not the clock.
  */
-import { scheduledMarketEvent } from '../../shared/http/events';
-import { logger } from '../../shared/http/middleware';
+import { scheduledMarketEvent } from '../../shared/events';
+import { logger } from '../../shared/observability/logger';
 import { services } from '../../shared/runtime';
 import { startScheduledRun } from '../../shared/usecases/evaluation';
 

@@ -6,8 +6,9 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { monthContaining } from '../../shared/domain/calendar';
-import { scheduledMarketEvent } from '../../shared/http/events';
-import { logger, metrics } from '../../shared/http/middleware';
+import { scheduledMarketEvent } from '../../shared/events';
+import { logger } from '../../shared/observability/logger';
+import { metrics } from '../../shared/observability/metrics';
 import { services } from '../../shared/runtime';
 import { resumeScheduledRun } from '../../shared/usecases/evaluation';
 

@@ -5,9 +5,10 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { segmentMessage } from '../../shared/http/events';
+import { segmentMessage } from '../../shared/events';
 import { segmentBackoffSeconds } from '../../shared/queue';
-import { logger, metrics } from '../../shared/http/middleware';
+import { logger } from '../../shared/observability/logger';
+import { metrics } from '../../shared/observability/metrics';
 import { services } from '../../shared/runtime';
 import { WORKER_MAX_ATTEMPTS } from '../../shared/store/client';
 import { processSegment } from '../../shared/usecases/evaluation';

@@ -24,7 +24,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MARKET_CODES } from '../../shared/domain/calendar';
 import type { Market } from '../../shared/domain/calendar';
-import { SERVER_ERRORS_METRIC } from '../../shared/http/server-errors';
+import { SERVER_ERRORS_METRIC } from '../../shared/observability/server-errors';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../function-defaults';
 import { RUN_HEALTH_METRIC } from './monthly-evaluation';
 

@@ -13,7 +13,6 @@
  * `logMetrics` flush would also log a "No application metrics to publish" warning on every request).
  */
 import middy, { type MiddlewareObj } from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { safeParse, type output } from 'zod/v4/core';
@@ -22,18 +21,12 @@ import { ORIGIN_VERIFY_HEADER, readEdgeConfig } from '../config';
 import { AppError, badRequest, forbidden, issueDetails, tooLarge } from '../errors';
 import { CORS_HEADERS, errorResponse, json } from './response';
 import { routeKey, type Access, type RouteDef, type Schema } from './routes';
-import { countServerError } from './server-errors';
+import { logger } from '../observability/logger';
+import { countServerError } from '../observability/server-errors';
 
 export type { Access } from './routes';
 
-/**
- * Reads the correlation id (a dotted path such as requestContext.requestId) from the event. Powertools'
- * own JMESPath search would add a package and bundle weight for this one plain path.
- */
-const dottedPath = (expression: string, data: unknown): unknown =>
-  expression.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], data);
-
-export const logger = new Logger({ serviceName: 'seller-badges', correlationIdSearchFn: dottedPath });
+export { logger } from '../observability/logger';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const OPERATOR_SCOPE = 'badges:admin';

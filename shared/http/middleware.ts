@@ -5,15 +5,16 @@
  * routes; this file and chain.ts do everything else once. (The lookup function, which publishes no
  * metrics and serves public routes only, uses chain.ts directly and carries no jose.)
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { readAuthConfig } from '../config';
 import { tokenVerifier } from './auth';
+import { metrics } from '../observability/metrics';
 import { httpChain, type AnyRoute, type ChainOptions } from './chain';
 
 export * from './chain';
 
-export const metrics = new Metrics({ namespace: 'SellerBadges', serviceName: 'seller-badges' });
+export { metrics } from '../observability/metrics';
 
 /**
  * One `Requests` data point per invocation, so every flush has a metric to publish (EMF). It returns

@@ -2,18 +2,14 @@
  * Request schemas (zod at the edge): they validate requests, type the code, and feed /openapi.json.
  */
 import * as z from 'zod';
+import { badgeMonth, localDate, market, MAX_SHOP_IDS, shopId } from '../domain/values';
+export { badgeMonth, localDate, market, MAX_SHOP_IDS, shopId } from '../domain/values';
 import { changesSchema } from '../programs/changes';
-import { isBadgeMonth, isLocalDate, MARKET_CODES, type Market } from '../domain/calendar';
 import { CERTIFICATION_TYPES } from '../domain/rules';
-import { SHOP_ID_MESSAGE, SHOP_ID_RE } from '../domain/shop-id';
 
 // The public lookup routes' schemas (shopPath, badgeQuery, batchQuery) are zod/mini, in lookup-api.ts.
 export { SHOP_ID_RE } from '../domain/shop-id';
 export { shopPath } from './lookup-api';
-export const shopId = z.string().regex(SHOP_ID_RE, SHOP_ID_MESSAGE);
-export const market = z.enum(MARKET_CODES as [Market, ...Market[]], { error: `must be one of ${MARKET_CODES.join(', ')}` });
-export const localDate = z.string().refine(isLocalDate, 'must be a real calendar date YYYY-MM-DD');
-export const badgeMonth = z.string().refine(isBadgeMonth, 'must be a badge month YYYY-MM');
 
 export const profileBody = z.strictObject({
   market,
@@ -52,8 +48,6 @@ export const historyQuery = z.strictObject({
     .optional(),
 });
 
-/** Shops one run may name (POST /v1/evaluations `shopIds`). */
-export const MAX_SHOP_IDS = 1000;
 
 export const evaluationBody = z.strictObject({
   month: badgeMonth,

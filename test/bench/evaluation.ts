@@ -51,7 +51,7 @@ import { addMonths, assessmentPeriod, dateOfDayNumber, dayNumber, type BadgeMont
 import { evaluateShop, type ShopEvaluation } from '../../shared/domain/evaluate';
 import { aggregate, type DailyRecord, type ShopStatus } from '../../shared/domain/metrics';
 import { RulesCache, type Certification, type ShopProfile } from '../../shared/domain/rules';
-import { logger } from '../../shared/http/middleware';
+import { logger } from '../../shared/observability/logger';
 import { loadCatalog } from '../../shared/programs';
 import { useServices } from '../../shared/runtime';
 import { attr, compactBadge } from '../../shared/store/badges';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { notFound } from '../../shared/errors';
 import { httpChain, route } from '../../shared/http/chain';
 import { LOOKUP_API } from '../../shared/http/lookup-api';
-import { serverErrorLine, SERVER_ERRORS_METRIC } from '../../shared/http/server-errors';
+import { serverErrorLine, SERVER_ERRORS_METRIC } from '../../shared/observability/server-errors';
 
 const event = (shopId: string): APIGatewayProxyEventV2 =>
   ({

@@ -1,7 +1,7 @@
 /** Schemas of the non-HTTP events: scheduler inputs and segment messages. */
 import * as z from 'zod';
-import { SHARDS_PER_MARKET } from '../store/table';
-import { badgeMonth, market, MAX_SHOP_IDS } from './schemas';
+import { badgeMonth, market, MAX_SHOP_IDS } from './domain/values';
+import { SHARDS_PER_MARKET } from './store/table';
 
 export const scheduledMarketEvent = z.object({
   market,
