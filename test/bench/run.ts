@@ -20,6 +20,7 @@ import { evaluationSection } from './evaluation';
 import { bundlesSection, lookupSection } from './lookup';
 import { signalsSection } from './signals';
 import { embedSection } from './embed';
+import { simulationSection } from './simulation';
 
 export interface Target {
   /** Key of the section's result. */
@@ -61,6 +62,7 @@ export const SECTIONS: Section[] = [
   lookupSection,
   bundlesSection,
   evaluationSection,
+  simulationSection,
   cliSection,
   signalsSection,
   embedSection,
