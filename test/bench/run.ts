@@ -14,6 +14,7 @@
  * still run, the JSON line is still printed, and the exit code is 1.
  * With --json, progress goes to stderr so stdout holds only the JSON line.
  */
+import './quiet';
 import { cliSection } from './cli';
 import { benchEngine } from './engine';
 import { evaluationSection } from './evaluation';
