@@ -24,12 +24,16 @@ export interface RunStatus {
   trigger?: 'schedule' | 'catch-up' | 'operator';
   state: 'running' | 'succeeded' | 'failed';
   shops: RunShops;
-  failures?: { shopId: string; message: string }[];
+  /** Up to 100 of the shops that failed (always present, [] when none). */
+  failures: { shopId: string; message: string }[];
   startedAt: string;
   finishedAt: string | null;
-  /** Not in the contract's list; shown when the API gives them. */
-  segmentsDone?: number;
-  segmentsTotal?: number;
+  /** The run's segments (a market shard or a chunk of named shops each): what the progress bar counts. */
+  segments?: { done: number; total: number };
+  /** Why a run failed as a whole (a segment dead-lettered), beside any failed shops. */
+  reason?: string;
+  /** A policy simulation's thresholds, as they were requested. */
+  changes?: ThresholdChange[];
   diff?: RunDiff;
 }
 

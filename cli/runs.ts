@@ -1,5 +1,5 @@
 /** `badges runs start | list | show | retry`: evaluation runs through /v1/evaluations. */
-import type { RunDiff, RunStatus, StartRunBody } from './api-types';
+import type { RunDiff, RunStatus, StartRunBody, ThresholdChange } from './api-types';
 import type { Context } from './context';
 import { fields, table } from './table';
 
@@ -17,11 +17,14 @@ export function renderRun(run: RunStatus): string {
       ['state', run.state],
       ['started', run.startedAt],
       ['finished', run.finishedAt],
+      ...(run.segments ? [['segments', `${run.segments.done}/${run.segments.total} done`] as [string, string]] : []),
+      ...(run.reason ? [['reason', run.reason] as [string, string]] : []),
+      ...(run.changes ? [['changes', run.changes.map(describeChange).join(' ')] as [string, string]] : []),
     ]),
     '',
     table(['evaluated', 'awarded', 'failed'], [[run.shops.evaluated, run.shops.awarded, run.shops.failed]]),
   ];
-  const failures = run.failures ?? [];
+  const failures = run.failures;
   if (failures.length > 0) {
     const more = run.shops.failed > failures.length ? ` (first ${failures.length} of ${run.shops.failed})` : '';
     parts.push('', `failed shops${more}:`, table(['shop', 'message'], failures.map((f) => [f.shopId, f.message])));
@@ -48,6 +51,13 @@ export function renderDiff(diff: RunDiff, evaluated?: number): string {
   return parts.join('\n');
 }
 
+/** A change as `--change` takes it: `top-choice.volume.completedOrders=200`, `top-choice.shop-rating=TH:4.5`. */
+export function describeChange(change: ThresholdChange): string {
+  const target = [change.program, change.criterion, ...(change.metric ? [change.metric] : [])].join('.');
+  const value = typeof change.threshold === 'object' ? Object.entries(change.threshold).map(([m, t]) => `${m}:${String(t)}`).join(',') : String(change.threshold);
+  return `${target}=${value}`;
+}
+
 function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
@@ -61,19 +71,21 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Reads the run's status until it is no longer running, with a progress bar on standard error. */
 export async function waitForRun(ctx: Context, runId: string, pollMs = POLL_MS): Promise<RunStatus> {
-  let run = await ctx.client.json<RunStatus>('GET', `/v1/evaluations/${encodeURIComponent(runId)}`);
-  const bySegments = typeof run.segmentsTotal === 'number' && typeof run.segmentsDone === 'number' && run.segmentsTotal > 0;
+  const read = () => ctx.client.json<RunStatus>('GET', `/v1/evaluations/${encodeURIComponent(runId)}`);
+  let run = await read();
+  // The bar counts segments (a run has at least one); without them it can only show the end.
+  const bySegments = (run.segments?.total ?? 0) > 0;
   const counts = '{evaluated} shops evaluated, {awarded} awarded, {failed} failed | {duration_formatted}';
   const bar = ctx.out.bar(bySegments ? `run ${run.month} {markets} |{bar}| {value}/{total} segments | ${counts}` : `run ${run.month} {markets} | ${counts}`);
   const payload = (r: RunStatus) => ({ markets: r.markets.join(','), ...r.shops });
-  bar.start(bySegments ? run.segmentsTotal! : 1, bySegments ? run.segmentsDone! : 0, payload(run));
+  const done = (r: RunStatus) => (bySegments ? (r.segments?.done ?? 0) : r.state === 'running' ? 0 : 1);
+  bar.start(bySegments ? run.segments!.total : 1, done(run), payload(run));
   try {
     while (run.state === 'running') {
       await pause(pollMs);
-      run = await ctx.client.json<RunStatus>('GET', `/v1/evaluations/${encodeURIComponent(runId)}`);
-      bar.update(bySegments ? (run.segmentsDone ?? 0) : 0, payload(run));
+      run = await read();
+      bar.update(done(run), payload(run));
     }
-    if (!bySegments) bar.update(1, payload(run));
   } finally {
     bar.stop();
   }
@@ -95,8 +107,9 @@ export async function startRun(ctx: Context, body: StartRunBody, options: StartO
   ctx.out.note(`started run ${runId}`);
   const run = await waitForRun(ctx, runId, options.pollMs);
   ctx.out.result(run, () => renderRun(run));
-  if (run.state === 'failed') ctx.out.note(`run ${runId} failed`);
-  else if (run.shops.failed > 0) ctx.out.note(`${run.shops.failed} shops failed: badges runs retry ${runId}`);
+  // A run with failed shops ends `failed`: point at the retry; a run that failed as a whole has a reason.
+  if (run.shops.failed > 0) ctx.out.note(`run ${runId} ${run.state}: ${run.shops.failed} shops failed: badges runs retry ${runId}`);
+  else if (run.state === 'failed') ctx.out.note(`run ${runId} failed${run.reason ? `: ${run.reason}` : ''}`);
   return runFailed(run) ? 1 : 0;
 }
 
@@ -128,7 +141,12 @@ export async function retryRun(ctx: Context, runId: string, options: StartOption
     ctx.out.result(run, () => renderRun(run));
     return 1;
   }
-  const shopIds = [...new Set((run.failures ?? []).map((f) => f.shopId))];
+  const shopIds = [...new Set(run.failures.map((f) => f.shopId))];
+  if (shopIds.length === 0 && run.state === 'failed' && run.shops.failed === 0) {
+    ctx.out.note(`run ${runId} failed as a whole${run.reason ? ` (${run.reason})` : ''}, not shop by shop: start the month again (badges runs start --month ${run.month} --markets ${run.markets.join(',')})`);
+    ctx.out.result(run, () => renderRun(run));
+    return 1;
+  }
   if (shopIds.length === 0) {
     ctx.out.note(run.shops.failed > 0 ? `run ${runId} counts ${run.shops.failed} failed shops but lists none: start the month again (badges runs start --month ${run.month})` : `nothing to retry: no shop failed in run ${runId}`);
     ctx.out.result(run, () => renderRun(run));
@@ -136,5 +154,6 @@ export async function retryRun(ctx: Context, runId: string, options: StartOption
   }
   if (run.shops.failed > shopIds.length) ctx.out.note(`retrying the ${shopIds.length} failed shops the run lists (of ${run.shops.failed}); for the others, start the month again`);
   else ctx.out.note(`retrying ${shopIds.length} failed shops of run ${runId}`);
-  return startRun(ctx, { month: run.month, markets: run.markets, dryRun: run.dryRun, shopIds }, options);
+  // A simulation's retry tries the same thresholds.
+  return startRun(ctx, { month: run.month, markets: run.markets, dryRun: run.dryRun, shopIds, ...(run.changes ? { changes: run.changes } : {}) }, options);
 }

@@ -2,10 +2,12 @@
  * The operator CLI as an operator runs it: a child process (tsx) with BADGES_TOKEN, against the local
  * stack (DynamoDB Local, the real handlers behind the local gateway, no demo data). Exit codes 0/1/2,
  * `--json` standard output as exactly one JSON document equal to the API's own answer, ingest of NDJSON
- * and CSV with a rejected row reported by its line, a real run to `succeeded`, shop and revoke.
+ * and CSV with a rejected row reported by its line, a real run to `succeeded`, the month's run list, a
+ * policy simulation with its diff (as JSON, as tables, as the CSV download), shop and revoke, and the retry
+ * of a run in which a shop really failed (its stored day cannot be read) evaluating that shop only.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { csvCells, csvValue } from '../../cli/records-file';
 import { renderDiff } from '../../cli/runs';
 import { startLocalStack, type LocalStack } from '../../functions/local/stack';
 import { addDays, addMonths, assessmentPeriod, monthContaining, type LocalDate } from '../../shared/domain/calendar';
-import { COUNTERS } from '../../shared/domain/metrics';
+import { COUNTERS, type DailyRecord } from '../../shared/domain/metrics';
 import { healthyDay } from '../support/records';
 import { REPO_ROOT } from '../../functions/local/tokens';
 
@@ -66,13 +68,22 @@ const days: LocalDate[] = [];
 for (let d = period.from; d <= period.to; d = addDays(d, 1)) days.push(d);
 const WINNER = 'cli-th-winner';
 const SMALL = 'cli-th-small';
+/**
+ * 6 orders and THB1,000 a day: 168 to 186 completed orders in a 28- to 31-day period and at most 3,100,000
+ * of GMV, so it passes TopChoice TH volume (150 orders or 3,500,000) on orders, and fails it at 200 orders.
+ */
+const MID = 'cli-th-mid';
+const MID_DAY = { ordersPlaced: 6, ordersShipped: 6, gmv: 100_000 };
+/** Created after the month's first run; one of its stored days is made unreadable so that evaluating it throws. */
+const BROKEN = 'cli-th-broken';
+
+const putShop = (shopId: string) => api('PUT', `/v1/shops/${shopId}`, { market: 'TH', onboardedAt: `${addMonths(month, -4)}-03`, certifications: [] });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'badges-cli-'));
   stack = await startLocalStack({ port: 0, demo: false });
-  for (const shopId of [WINNER, SMALL]) {
-    await api('PUT', `/v1/shops/${shopId}`, { market: 'TH', onboardedAt: `${addMonths(month, -4)}-03`, certifications: [] });
-  }
+  for (const shopId of [WINNER, SMALL, MID]) await putShop(shopId);
+  expect(await api('POST', '/v1/metrics', { records: days.map((d) => healthyDay(MID, d, MID_DAY)) })).toMatchObject({ rejected: [] });
 }, 180_000);
 
 afterAll(async () => {
@@ -180,6 +191,8 @@ describe('bad usage exits 2, failed work exits 1', () => {
 
 describe('an operator month through the CLI', () => {
   let runId = '';
+  let noWaitRunId = '';
+  let simulationId = '';
 
   it('ingests NDJSON', async () => {
     const file = join(dir, 'winner.ndjson');
@@ -227,8 +240,12 @@ describe('an operator month through the CLI', () => {
     const r = await cli(['runs', 'start', '--month', month, '--markets', 'TH', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const run = onlyJson<{ runId: string; state: string; shops: { evaluated: number; awarded: number; failed: number } }>(r);
-    expect(run).toMatchObject({ month, markets: ['TH'], dryRun: false, state: 'succeeded', shops: { evaluated: 2, awarded: 1, failed: 0 } });
+    expect(run).toMatchObject({ month, markets: ['TH'], dryRun: false, trigger: 'operator', state: 'succeeded', shops: { evaluated: 3, awarded: 2, failed: 0 }, failures: [] });
     expect(run).toEqual(await api('GET', `/v1/evaluations/${run.runId}`));
+    // The progress bar counts the run's segments, on standard error only.
+    const { segments } = run as unknown as { segments: { total: number } };
+    expect(segments.total).toBeGreaterThan(0);
+    expect(r.stderr).toContain(`/${segments.total} segments`);
     runId = run.runId;
   });
 
@@ -249,6 +266,71 @@ describe('an operator month through the CLI', () => {
     const { runId: dryRunId } = onlyJson<{ runId: string }>(r);
     expect(Object.keys(onlyJson(r))).toEqual(['runId']);
     expect(await api<{ dryRun: boolean }>('GET', `/v1/evaluations/${dryRunId}`)).toMatchObject({ dryRun: true });
+    noWaitRunId = dryRunId;
+  });
+
+  it("lists the month's runs: --json is the API's list, the table one line per run", async () => {
+    // The dry run just started must have ended, or the two reads could see it in different states.
+    await stack.queue.idle();
+    const [json, human] = await Promise.all([cli(['runs', 'list', '--month', month, '--market', 'TH', '--json']), cli(['runs', 'list', '--month', month])]);
+    expect(json.code, json.stderr).toBe(0);
+    const list = onlyJson<{ runs: { runId: string }[] }>(json);
+    expect(list).toEqual(await api('GET', `/v1/evaluations?month=${month}&market=TH`));
+    // Newest first.
+    expect(list.runs.map((r) => r.runId)).toEqual([noWaitRunId, runId]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^run\s+trigger\s+markets\s+dry run\s+state\s+evaluated\s+awarded\s+failed\s+started\s+finished$/m);
+    expect(human.stdout).toMatch(new RegExp(`^${runId}\\s+operator\\s+TH\\s+no\\s+succeeded\\s+3\\s+2\\s+0\\s`, 'm'));
+    expect(human.stdout).toMatch(new RegExp(`^${noWaitRunId}\\s+operator\\s+TH\\s+yes\\s+succeeded\\s+3\\s+2\\s+0\\s`, 'm'));
+  });
+
+  it('simulates a threshold with --change: the status with its diff as JSON, and the diff as tables', async () => {
+    const args = ['runs', 'start', '--month', month, '--markets', 'TH', '--dry-run', '--change', 'top-choice.volume=200'];
+    const [json, human] = await Promise.all([cli([...args, '--json']), cli(args)]);
+    expect(json.code, json.stderr).toBe(0);
+    const run = onlyJson<{ runId: string }>(json);
+    expect(run).toEqual(await api('GET', `/v1/evaluations/${run.runId}`));
+    // Only MID passed on the 150 orders alone; SMALL fails volume either way. The stored records are the real run's.
+    expect(run).toMatchObject({
+      dryRun: true,
+      state: 'succeeded',
+      shops: { evaluated: 3, awarded: 1, failed: 0 },
+      changes: [{ program: 'top-choice', criterion: 'volume', threshold: 200 }],
+      diff: {
+        gained: 0,
+        lost: 1,
+        changed: 0,
+        unchanged: 2,
+        byProgram: { 'top-choice': { before: 2, after: 1 } },
+        failing: { 'top-choice/volume': 2 },
+        shops: [{ shopId: MID, before: 'top-choice', after: null }],
+      },
+    });
+    simulationId = run.runId;
+
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toMatch(/\/\d+ segments/);
+    expect(human.stdout).toMatch(/dry run:\s+yes/);
+    expect(human.stdout).toMatch(/changes:\s+top-choice\.volume=200$/m);
+    expect(human.stdout).toMatch(/^gained\s+lost\s+changed\s+unchanged$/m);
+    expect(human.stdout).toMatch(/^\s+0\s+1\s+0\s+2$/m);
+    expect(human.stdout).toMatch(/^top-choice\s+2\s+1\s+-1$/m);
+    expect(human.stdout).toMatch(/^top-choice\/volume\s+2$/m);
+    expect(human.stdout).toMatch(new RegExp(`^${MID}\\s+top-choice\\s+-$`, 'm'));
+  });
+
+  it("downloads the simulation's full diff as CSV, byte for byte the API's, to a file or standard output", async () => {
+    const file = join(dir, 'diff.csv');
+    const [toFile, toStdout] = await Promise.all([cli(['diff', simulationId, '--csv', '--out', file, '--json']), cli(['diff', simulationId, '--csv'])]);
+    const res = await fetch(`${stack.url}/v1/evaluations/${simulationId}/diff.csv`, { headers: { authorization: `Bearer ${stack.operatorToken}` } });
+    expect(res.status).toBe(200);
+    const csv = await res.text();
+    expect(csv).toBe(`shopId,market,before,after,criteria\n${MID},TH,top-choice,,top-choice/volume\n`);
+    expect(toFile.code, toFile.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(csv);
+    expect(onlyJson(toFile)).toEqual({ runId: simulationId, file });
+    expect(toStdout.code, toStdout.stderr).toBe(0);
+    expect(toStdout.stdout).toBe(csv);
   });
 
   it("shows a shop's eligibility as a criterion table", async () => {
@@ -271,5 +353,39 @@ describe('an operator month through the CLI', () => {
     const again = await cli(['revoke', WINNER, '--reason', reason]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/409 conflict/);
+  });
+});
+
+describe('a run in which a shop failed, and its retry', () => {
+  it('lists the failed shop, exits 1, and `runs retry` evaluates exactly that shop again', async () => {
+    await putShop(BROKEN);
+    const brokenDays = days.map((d) => healthyDay(BROKEN, d));
+    expect(await api('POST', '/v1/metrics', { records: brokenDays })).toMatchObject({ rejected: [] });
+    // A stored day the API would never accept (ingest refuses unsafe integers): reading it makes the evaluation throw.
+    const unreadable = { ...brokenDays[5]!, ordersPlaced: 2n ** 60n } as unknown as DailyRecord;
+    await stack.services.metrics.putDays([unreadable]);
+
+    const failed = await cli(['runs', 'start', '--month', month, '--markets', 'TH', '--json']);
+    expect(failed.code, failed.stderr).toBe(1);
+    const run = onlyJson<{ runId: string }>(failed);
+    expect(run).toEqual(await api('GET', `/v1/evaluations/${run.runId}`));
+    expect(run).toMatchObject({ state: 'failed', shops: { evaluated: 3, failed: 1 }, failures: [{ shopId: BROKEN, message: expect.stringMatching(/not a safe integer/) }] });
+    expect(failed.stderr).toContain(`run ${run.runId} failed: 1 shops failed: badges runs retry ${run.runId}`);
+
+    // The day restated, the retry evaluates the failed shop only: its record is the retry's, the others' the failed run's.
+    expect(await api('POST', '/v1/metrics', { records: [brokenDays[5]] })).toMatchObject({ accepted: 1 });
+    const [shown, retry] = await Promise.all([cli(['runs', 'show', run.runId]), cli(['runs', 'retry', run.runId, '--json'])]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/state:\s+failed/);
+    expect(shown.stdout).toMatch(new RegExp(`^${BROKEN}\\s+.*not a safe integer`, 'm'));
+    expect(shown.stdout).toContain(`retry them: badges runs retry ${run.runId}`);
+
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stderr).toMatch(new RegExp(`retrying 1 failed shops of run ${run.runId}`));
+    const again = onlyJson<{ runId: string }>(retry);
+    expect(again).toEqual(await api('GET', `/v1/evaluations/${again.runId}`));
+    expect(again).toMatchObject({ month, markets: ['TH'], dryRun: false, state: 'succeeded', shops: { evaluated: 1, awarded: 1, failed: 0 }, failures: [] });
+    expect(await api('GET', `/v1/shops/${BROKEN}/eligibility?month=${month}`)).toMatchObject({ status: 'awarded', runId: again.runId });
+    expect(await api('GET', `/v1/shops/${MID}/eligibility?month=${month}`)).toMatchObject({ runId: run.runId });
   });
 });
