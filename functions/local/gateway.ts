@@ -89,7 +89,9 @@ export function createGateway(options: GatewayOptions): Server {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const method = (req.method ?? 'GET').toUpperCase();
+      // HEAD is a GET whose body Node leaves out (as API Gateway and CloudFront answer it).
+      const sent = (req.method ?? 'GET').toUpperCase();
+      const method = sent === 'HEAD' ? 'GET' : sent;
       if (url.pathname === '/health' && method === 'GET') {
         const ready = options.isReady?.() ?? true;
         return send(res, ready ? 200 : 503, { 'content-type': 'application/json' }, JSON.stringify({ status: ready ? 'ok' : 'starting' }));

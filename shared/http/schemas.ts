@@ -67,7 +67,10 @@ export const evaluationBody = z.strictObject({
   }
 });
 
-export const runsQuery = z.strictObject({ month: badgeMonth, market: market.optional() });
+export const runsQuery = z.strictObject({
+  month: z.string({ error: 'month is required: the badge month whose runs to list, as ?month=YYYY-MM' }).pipe(badgeMonth),
+  market: market.optional(),
+});
 
 /** Run ids are opaque to callers: any id that is not one we issued is an unknown run (404), not a 400. */
 export const RUN_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
