@@ -471,11 +471,24 @@ export async function diffCsv(svc: Services, runId: string): Promise<string> {
   if (!run.dryRun) throw conflict(`run ${runId} is not a dry run: only dry runs have a diff (POST /v1/evaluations with "dryRun": true)`);
   if (run.state !== 'succeeded') throw conflict(`run ${runId} is ${run.state}: its diff is complete once it has succeeded`);
   const lines = ['shopId,market,before,after,criteria'];
+  let bytes = 0;
   for await (const page of svc.runs.diffRows(runId)) {
-    for (const row of page) lines.push([row.shopId, row.market, row.before ?? '', row.after ?? '', row.criteria.join(' ')].map(csvCell).join(','));
+    for (const row of page) {
+      const line = [row.shopId, row.market, row.before ?? '', row.after ?? '', row.criteria.join(' ')].map(csvCell).join(',');
+      bytes += line.length + 1;
+      if (bytes > MAX_DIFF_CSV_BYTES) {
+        throw conflict(
+          `the diff of run ${runId} is larger than one answer can carry (${MAX_DIFF_CSV_BYTES} bytes): simulate again with fewer markets or with shopIds`,
+        );
+      }
+      lines.push(line);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Lambda answers an HTTP API whole, up to 6 MB: the CSV stays under it (docs/operating-a-month.md). */
+const MAX_DIFF_CSV_BYTES = 5_500_000;
 
 /** RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled. */
 const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
