@@ -18,7 +18,7 @@ export const TOKEN_ALGORITHMS = ['RS256', 'ES256'];
 
 function bearerOf(event: APIGatewayProxyEventV2): string {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
-  const match = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(header?.trim() ?? '');
+  const match = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(header?.trim() ?? '');
   if (!match) throw unauthorized('a valid bearer token is required: send Authorization: Bearer <token>');
   return match[1] as string;
 }

@@ -23,7 +23,8 @@ export interface MonthRecord {
   revocation: Revocation | null;
 }
 
-export type WriteOutcome = 'written' | 'superseded';
+/** `revoked`: written, but the month was already revoked (a revocation stays): the shop shows no badge. */
+export type WriteOutcome = 'written' | 'revoked' | 'superseded';
 
 /** Months of compact badges kept on the profile behind the one being written; older ones are pruned. */
 const PROFILE_MONTHS_KEPT = 3;
@@ -93,10 +94,12 @@ export class BadgeRepository {
     const revoking = revocation ? ', revocation = if_not_exists(revocation, :rev)' : '';
     const revocationValue: Record<string, AttributeValue> = revocation ? { ':rev': attr(revocation) } : {};
     try {
-      await this.doc.send(
+      const written = await this.doc.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: shopPk(record.shopId) }, sk: { S: monthSk(record.month) } },
+          // The record as it was: a revocation made before this write stays, and the run must know it.
+          ReturnValues: 'ALL_OLD',
           UpdateExpression:
             // Nothing the key already says: the largest record must stay within one 1 KB write unit.
             `SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o${revoking}`,
@@ -131,7 +134,7 @@ export class BadgeRepository {
           ExpressionAttributeValues: { ':b': attr(compactBadge(record.badge, runOrder)), ':o': { S: runOrder }, ...revocationValue },
         }),
       );
-      return 'written';
+      return written.Attributes?.revocation ? 'revoked' : 'written';
     } catch (error) {
       if (isConditionFailure(error)) return 'superseded';
       throw error;

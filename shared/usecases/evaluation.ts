@@ -23,7 +23,7 @@ import {
   type LocalDate,
   type Market,
 } from '../domain/calendar';
-import { evaluateShop, type ShopEvaluation } from '../domain/evaluate';
+import { evaluateShop, type AwardedBadge, type ShopEvaluation } from '../domain/evaluate';
 import { aggregate, type DailyRecord } from '../domain/metrics';
 import { revocationDecision } from '../domain/revocation';
 import { RulesCache, type ShopProfile } from '../domain/rules';
@@ -285,14 +285,17 @@ async function evaluateOne(svc: Services, profile: ShopProfile, ctx: SegmentCont
     const reason = revokingRecord(svc, result.badge.program, message.month, profile.market, days, period.to, ctx.watchUntil);
     if (reason) revocation = { at: ctx.runAt, reason };
   }
+  // A revocation already made stays whatever the run finds: the month shows no badge (contract).
+  let shown = result.badge !== null && revocation === null;
   if (ctx.diff) {
+    if (stored?.revocation) shown = false;
     const before = shownProgram(stored);
-    const after = revocation === null && result.badge ? result.badge.program : null;
+    const after = shown ? (result.badge as AwardedBadge).program : null;
     ctx.diff.add({ shopId: profile.shopId, before, after, afterResult: result });
     if (before !== after) ctx.diffRows.push({ shopId: profile.shopId, market: profile.market, before, after, criteria: changedCriteria(stored, result.programs) });
   }
   if (!message.dryRun) {
-    await svc.badges.putMonth(
+    const outcome = await svc.badges.putMonth(
       {
         shopId: profile.shopId,
         market: profile.market,
@@ -305,8 +308,9 @@ async function evaluateOne(svc: Services, profile: ShopProfile, ctx: SegmentCont
       message.runOrder,
       revocation,
     );
+    if (outcome === 'revoked') shown = false;
   }
-  return result.badge !== null && revocation === null;
+  return shown;
 }
 
 /** Rules of simulations by run id: compiled once per run in a container (a run has many segments). */

@@ -45,7 +45,10 @@ afterAll(async () => {
 });
 
 /** A storefront page on 127.0.0.1 (the test's server) that includes the element's script from the API. */
-async function storefront(body: string, opts: { lang?: string; setup?: (page: Page) => Promise<void> } = {}): Promise<{ page: Page; badgeCalls: string[][] }> {
+async function storefront(
+  body: string,
+  opts: { lang?: string; setup?: (page: Page) => Promise<void>; waitUntil?: 'load' | 'commit' } = {},
+): Promise<{ page: Page; badgeCalls: string[][] }> {
   const page = await browser.context.newPage();
   const badgeCalls: string[][] = [];
   page.on('request', (r: Request) => {
@@ -54,7 +57,7 @@ async function storefront(body: string, opts: { lang?: string; setup?: (page: Pa
   });
   shopHtml = `<!doctype html><html lang="${opts.lang ?? 'en'}"><head><title>Shop</title><script type="module" src="${stack.url}/embed/badge.js"></script></head><body><main>${body}</main></body></html>`;
   await opts.setup?.(page);
-  await page.goto(`http://127.0.0.1:${(shopServer.address() as AddressInfo).port}/`);
+  await page.goto(`http://127.0.0.1:${(shopServer.address() as AddressInfo).port}/`, { waitUntil: opts.waitUntil ?? 'load' });
   return { page, badgeCalls };
 }
 
@@ -152,6 +155,34 @@ describe('<seller-badge> on a storefront', () => {
     expect(await page.locator('p').textContent()).toBe('Free shipping today');
     expect(await page.locator('seller-badge').evaluate((el) => el.shadowRoot?.innerHTML)).toBe('');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('nothing moves when the script upgrades elements, even one alone in its own block or inside a line', async () => {
+    // The script is held back until the page is measured without it, then let go.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { page } = await storefront(
+      '<div class="card"><seller-badge shop-id="th-0001"></seller-badge></div><p id="after-block">after block</p>' +
+        '<p>Sold by <seller-badge shop-id="th-0002" signals></seller-badge> <span id="inline">Siam Gadgets</span></p><p id="last">last</p>',
+      {
+        // A held module script holds DOMContentLoaded and load too: measure once the body is parsed.
+        waitUntil: 'commit',
+        setup: async (p) => {
+          await p.route(`${stack.url}/embed/badge.js`, async (route) => {
+            await held;
+            await route.continue();
+          });
+        },
+      },
+    );
+    const positions = () =>
+      page.evaluate(() => ['after-block', 'inline', 'last'].map((id) => document.getElementById(id)!.getBoundingClientRect()).map((r) => [r.x, r.y, r.width, r.height]));
+    await page.waitForSelector('#last');
+    const before = await positions();
+    release();
+    await badgesShown(page, 2);
+    expect(await positions()).toEqual(before);
     await page.close();
   });
 

@@ -210,6 +210,13 @@ describe('who may', () => {
     expect((JSON.parse(result.body ?? '{}') as { shopId: string }).shopId).toBe(SHOP);
   });
 
+  it('whatever the case of the scheme name (RFC 7235: "bearer" is "Bearer")', async () => {
+    const seller = await token({ shop_id: SHOP });
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      expect((await eligibility(SHOP, { authorization: `${scheme} ${seller}` })).statusCode, scheme).toBe(200);
+    }
+  });
+
   it('an operator, on any shop and on operator routes', async () => {
     const operator = await token({ scope: 'openid badges:admin' });
     expect((await eligibility(OTHER, { token: operator })).statusCode).toBe(200);

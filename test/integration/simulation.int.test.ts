@@ -153,12 +153,17 @@ describe('simulated thresholds against the stored month', () => {
     expect(status.diff).toMatchObject({ gained: 0, lost: 1, changed: 0, unchanged: 1, shops: [{ shopId: 'th-c', before: 'top-choice', after: null }] });
   });
 
-  it('a revoked stored record counts as no badge before', async () => {
+  it('a revocation already made stays: no badge before nor after, and a real rerun does not count it as awarded', async () => {
     const { svc, queue } = await world();
     await finished(svc, queue, { month: MONTH, markets: ['TH'] });
     await svc.badges.revoke('th-a', MONTH, { at: '2026-12-05T00:00:00.000Z', reason: 'fraud report' });
-    const status = await finished(svc, queue, { month: MONTH, markets: ['TH'], dryRun: true, shopIds: ['th-a'] });
-    expect(status.diff).toMatchObject({ gained: 1, lost: 0, shops: [{ shopId: 'th-a', before: null, after: 'top-choice' }] });
+    const dry = await finished(svc, queue, { month: MONTH, markets: ['TH'], dryRun: true });
+    expect(dry.diff).toMatchObject({ gained: 0, lost: 0, changed: 0, unchanged: 6, shops: [] });
+    expect(dry.diff?.byProgram['top-choice']).toEqual({ before: 3, after: 3 });
+    expect(dry.shops).toEqual({ evaluated: 6, awarded: 4, failed: 0 });
+    const rerun = await finished(svc, queue, { month: MONTH, markets: ['TH'] });
+    expect(rerun.shops).toEqual({ evaluated: 6, awarded: 4, failed: 0 });
+    expect((await svc.badges.getMonth('th-a', MONTH))?.revocation?.reason).toBe('fraud report');
   });
 });
 

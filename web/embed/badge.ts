@@ -6,9 +6,10 @@
  *   the same task are gathered (setTimeout 0 runs after the task and all its microtasks) and sent 100
  *   distinct ids per call. Answers are kept per API and shop, so a re-added element asks nothing.
  * - The API is this script's own origin, or the element's `api` attribute.
- * - Nothing moves: the host is an empty inline box (no width, no height), and the badge is drawn out of
- *   the flow, absolutely positioned from where the element stands. A page that wants the badge in the
- *   flow gives the element a size of its own (page styles win over :host).
+ * - Nothing moves: the host itself is out of the flow (absolutely positioned where it stands, no width,
+ *   no height), so it never opens a line box (an in-flow inline-block alone in a block would add a line
+ *   of height when the script upgrades it), and the badge is drawn from there. A page that wants the badge
+ *   in the flow gives the element a position and size of its own (page styles win over :host).
  * - No badge, a malformed id or a failed call: nothing is rendered, and nothing is thrown at the page.
  * - Styling: ::part(badge | icon | label | signals | signal) and --seller-badge-* custom properties.
  */
@@ -30,7 +31,7 @@ const SHOP_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BATCH = 100;
 const ORIGIN = new URL(import.meta.url).origin;
 
-const HOST_STYLE = ':host{display:inline-block;position:relative;width:0;height:0;overflow:visible;vertical-align:top}';
+const HOST_STYLE = ':host{position:absolute;width:0;height:0;overflow:visible}';
 const STYLE = `${HOST_STYLE}
 [part=badge]{position:absolute;left:var(--seller-badge-left,0);top:var(--seller-badge-top,0);z-index:var(--seller-badge-z,1);display:flex;flex-direction:column;gap:2px;align-items:flex-start;white-space:nowrap;font:600 var(--seller-badge-font-size,12px)/1.3 var(--seller-badge-font,system-ui,sans-serif)}
 [part=label]{display:inline-flex;align-items:center;gap:4px;padding:2px 7px 2px 5px;border-radius:var(--seller-badge-radius,4px);background:var(--seller-badge-background,#b3261e);color:var(--seller-badge-color,#fff);box-shadow:0 1px 2px #0003}
