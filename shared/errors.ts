@@ -54,7 +54,14 @@ interface ValidationIssue {
 export function issueDetails(issues: readonly ValidationIssue[], prefix?: string): ErrorDetail[] {
   return issues.map((i) => ({
     path: [...(prefix === undefined ? [] : [prefix]), ...i.path.map(String)].join('.') || '(root)',
-    message:
-      i.code === 'unrecognized_keys' ? `unknown field(s) ${(i.keys ?? []).join(', ')}: remove them or fix their spelling` : i.message,
+    message: messageOf(i),
   }));
+}
+
+function messageOf(i: ValidationIssue): string {
+  if (i.code === 'unrecognized_keys') return `unknown field(s) ${(i.keys ?? []).join(', ')}: remove them or fix their spelling`;
+  // zod's default for a missing field reads "Invalid input: expected string, received undefined".
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(i.message);
+  if (i.code === 'invalid_type' && missing) return `is required (${missing[1]})`;
+  return i.message;
 }
