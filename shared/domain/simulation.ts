@@ -94,6 +94,10 @@ export function applyChanges(catalog: Catalog, month: BadgeMonth, markets: reado
     const j = program.criteria.findIndex((c) => c.id === change.criterion);
     const criterion = program.criteria[j];
     if (criterion === undefined) {
+      if (program.criteria.length === 0) {
+        // A certification requirement is held or not: it has no threshold to try.
+        return problem('criterion', `program ${name} has no threshold to change (criterion ${quote(change.criterion)}): it only requires a certification`);
+      }
       return problem('criterion', `unknown criterion ${quote(change.criterion)} of program ${name}: use one of ${program.criteria.map((c) => c.id).join(', ')}`);
     }
 

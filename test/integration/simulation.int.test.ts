@@ -178,6 +178,7 @@ describe('bad changes are a 400 naming the change, and nothing is started', () =
   };
 
   it('an unknown program', () => refused([{ program: 'top-chioce', criterion: 'volume', threshold: 200 }], '"top-chioce"'));
+  it('a certification-only program, which has no threshold', () => refused([{ program: 'mall', criterion: 'certification', threshold: true }], '"certification"'));
   it('an unknown criterion', () => refused([{ program: 'top-choice', criterion: 'volumes', threshold: 200 }], '"volumes"'));
   it('a metric that is not an alternative of the criterion', () =>
     refused([{ program: 'top-choice', criterion: 'volume', metric: 'shopRating', threshold: 200 }], '"shopRating"'));
