@@ -26,7 +26,7 @@ import { useServices } from '../../shared/runtime';
 import { diffCsv, runStatus, startRun, type RunRequest } from '../../shared/usecases/evaluation';
 import { ingestMetrics } from '../../shared/usecases/ingest';
 import type { Services } from '../../shared/usecases/services';
-import { startTestDb, testClock, testServices, type TestDb } from '../support/harness';
+import { startTestDb, testClock, testServices, type TestClock, type TestDb } from '../support/harness';
 import { healthyDays, type DayValues } from '../support/records';
 
 const MONTH = '2026-12';
@@ -65,6 +65,9 @@ async function world(): Promise<{ svc: Services; queue: LocalSegmentQueue }> {
 }
 
 async function finished(svc: Services, queue: LocalSegmentQueue, request: RunRequest) {
+  // Runs are ordered by their start (then by id): a second on, so that a rerun is newer than the run before.
+  const clock = svc.clock as TestClock;
+  clock.now = new Date(clock.now.getTime() + 1000);
   const run = await startRun(svc, request);
   await queue.idle();
   const stored = await svc.runs.get(run.runId);
