@@ -24,5 +24,6 @@ export const handler = httpHandler([
     return { text, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="diff-${path.runId}.csv"` } };
   }),
   route(API.revoke, async ({ path, body }) => ({ body: await revokeNow(services(), path.shopId, body.reason) })),
+  route(API.health, async () => ({ body: { status: 'ok' }, headers: { 'cache-control': 'no-store' } })),
   route(API.openapi, async () => ({ body: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } })),
 ]);

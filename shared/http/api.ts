@@ -23,6 +23,7 @@ export const API = {
   diffCsv: def({ method: 'GET', fn: 'admin', path: '/v1/evaluations/{runId}/diff.csv', access: 'operator', status: 200, summary: 'Every shop a succeeded dry run changes, as CSV (shopId, market, before, after, criteria)', pathSchema: s.runPath }),
   revoke: def({ method: 'POST', fn: 'admin', path: '/v1/shops/{shopId}/revocations', access: 'operator', status: 200, summary: 'Revoke the badge a shop holds now', pathSchema: s.shopPath, body: s.revocationBody }),
   ...WEB_API,
+  health: def({ method: 'GET', fn: 'admin', path: '/health', access: 'public', status: 200, summary: 'Liveness: 200 {"status":"ok"} once the service answers' }),
   openapi: def({ method: 'GET', fn: 'admin', path: '/openapi.json', access: 'public', status: 200, summary: 'This document' }),
 } as const;
 

@@ -189,6 +189,8 @@ async function dispatch(routing: Routing, event: APIGatewayProxyEventV2): Promis
   const reply = await spec.handle({ path, query, body, event });
   const status = reply.status ?? spec.def.status;
   const cors = corsHeaders(spec.def.access, event, options.allowedOrigins ?? []);
+  // A seller's or operator's answer is theirs alone: no browser or shared cache keeps it.
+  if (spec.def.access !== 'public' && !reply.headers?.['cache-control']) reply.headers = { ...reply.headers, 'cache-control': 'private, no-store' };
   // A bodiless answer (304) still carries the CORS headers: a browser discards a cross-origin 304 without them.
   if (reply.text !== undefined) return { statusCode: status, headers: { ...reply.headers, ...cors }, body: reply.text };
   if (reply.body === undefined) return { statusCode: status, headers: { ...reply.headers, ...cors } };

@@ -324,6 +324,7 @@ describe('HTTP API', () => {
     ['GET /embed/badge.js', 'NONE'],
     ['GET /seller', 'NONE'], // the contract's GET /seller/: an HTTP API path cannot end with '/'
     ['GET /openapi.json', 'NONE'],
+    ['GET /health', 'NONE'],
     ['GET /v1/shops/{shopId}/eligibility', 'NONE'],
     ['GET /v1/shops/{shopId}/history', 'NONE'],
     ['GET /v1/shops/{shopId}/projection', 'NONE'],

@@ -586,6 +586,12 @@ function criterion(p: ProgramResult, id: string): CriterionResult {
 }
 
 describe('GET /v1/shops/{shopId}/eligibility', () => {
+  it("is the caller's alone: no browser or shared cache keeps it", async () => {
+    const answer = await asOperator('/v1/shops/th-win/eligibility');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('private, no-store');
+  });
+
   it('is pending, with no programs, for a month without an evaluation', async () => {
     const e = expectOk(await asOperator<Eligibility>(`/v1/shops/th-win/eligibility?month=${addMonths(cal.m, -2)}`));
     expect(e).toMatchObject({ shopId: 'th-win', market: 'TH', month: addMonths(cal.m, -2), status: 'pending', badge: null, programs: [], revocation: null });
@@ -973,6 +979,7 @@ describe('the rest of the surface', () => {
       expect.arrayContaining([
         'GET /v1/shops/{shopId}/badge',
         'GET /v1/badges',
+        'GET /health',
         'GET /v1/shops/{shopId}/signals',
         'GET /embed/badge.js',
         'GET /seller/',
