@@ -170,7 +170,13 @@ function renderProjection(p: Projection & Eligibility, f: Formatters): void {
     '<h2 id="projection-h">If we evaluated today</h2>' +
     `<p>${winner}</p>` +
     `<p class="muted">Period ${esc(periodText(p.period))}; <strong>${p.daysLeft} day${p.daysLeft === 1 ? '' : 's'} left</strong>; data up to ${p.asOf ? esc(localDay(p.asOf)) : 'none yet'}.</p>` +
-    (todo.length ? `<h3>What is needed</h3><ul class="todo">${todo.join('')}</ul>` : '<p class="pass">Every criterion passes so far.</p>');
+    (todo.length
+      ? `<h3>What is needed</h3><ul class="todo">${todo.join('')}</ul>`
+      : p.programs.length === 0
+        ? '<p class="muted">No badge program runs in your market yet.</p>'
+        : p.badge
+          ? '<p class="pass">Every criterion passes so far.</p>'
+          : '<p class="muted">The badges of your market need a certification (such as Mall): selling more does not earn them.</p>');
 }
 
 function renderHistory(h: History): void {
