@@ -142,8 +142,9 @@ async function crash(server: Server, mode: KillMode): Promise<void> {
   const tree = descendants(pid);
   if (mode === 'tree') for (const p of [pid, ...tree]) killQuietly(p);
   else {
-    process.kill(-pid, 'SIGKILL');
+    // Orphan: the watchdog goes first, so it cannot see node's pipe close and stop java (a race otherwise).
     if (mode === 'orphan') for (const p of tree) if (p !== server.javaPid) killQuietly(p);
+    process.kill(-pid, 'SIGKILL');
   }
   await exited;
   if (mode === 'orphan') expect(isAlive(server.javaPid)).toBe(true);
