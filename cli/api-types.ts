@@ -1,41 +1,16 @@
-/** The contract's answers as the CLI reads them (contract.md; optional where the contract adds fields later). */
+/**
+ * The contract's answers as the CLI reads them (contract.md). Where the service's own type is the JSON it
+ * sends, the CLI reads that type; the rest are declared here (optional where the contract adds fields later).
+ */
+import type { PolicyDiff, ThresholdChange, ThresholdValue } from '../shared/domain/simulation';
+import type { Eligibility } from '../shared/usecases/eligibility';
+import type { RunView } from '../shared/usecases/evaluation';
 
-export interface RunShops {
-  evaluated: number;
-  awarded: number;
-  failed: number;
-}
-
-export interface RunDiff {
-  gained: number;
-  lost: number;
-  changed: number;
-  unchanged: number;
-  byProgram: Record<string, { before: number; after: number }>;
-  failing: Record<string, number>;
-  shops: { shopId: string; before: string | null; after: string | null }[];
-}
-
-export interface RunStatus {
-  runId: string;
-  month: string;
-  markets: string[];
-  dryRun: boolean;
-  trigger?: 'schedule' | 'catch-up' | 'operator';
-  state: 'running' | 'succeeded' | 'failed';
-  shops: RunShops;
-  /** Up to 100 of the shops that failed (always present, [] when none). */
-  failures: { shopId: string; message: string }[];
-  startedAt: string;
-  finishedAt: string | null;
-  /** The run's segments (a market shard or a chunk of named shops each): what the progress bar counts. */
-  segments?: { done: number; total: number };
-  /** Why a run failed as a whole (a segment dead-lettered), beside any failed shops. */
-  reason?: string;
-  /** A policy simulation's thresholds, as they were requested. */
-  changes?: ThresholdChange[];
-  diff?: RunDiff;
-}
+export type RunStatus = RunView;
+export type RunDiff = PolicyDiff;
+export type { ThresholdChange };
+export type Threshold = ThresholdValue;
+export type EligibilityView = Eligibility;
 
 export interface StartRunBody {
   month: string;
@@ -44,15 +19,6 @@ export interface StartRunBody {
   shopIds?: string[];
   changes?: ThresholdChange[];
 }
-
-export interface ThresholdChange {
-  program: string;
-  criterion: string;
-  metric?: string;
-  threshold: Threshold | Record<string, Threshold>;
-}
-
-export type Threshold = number | boolean | string;
 
 export interface CriterionView {
   id: string;
@@ -65,19 +31,10 @@ export interface CriterionView {
   anyOf?: { metric: string; op: string; threshold: unknown; actual: unknown; passed: boolean }[];
 }
 
-export interface EligibilityView {
-  shopId: string;
-  market: string;
-  month: string;
-  period?: { from: string; to: string; timeZone: string };
-  status: string;
-  badge: { program: string; label: string; month?: string } | null;
-  programs: { program: string; label: string; version?: string; eligible: boolean; excludedBy: string | null; criteria: CriterionView[] }[];
-  revocation: { at: string; reason: string } | null;
-  evaluatedAt?: string | null;
-  runId?: string | null;
-}
-
+/**
+ * POST /v1/metrics. Kept local: the service's IngestResult types a rejected record's shopId as
+ * `string | null`, and the CLI's RejectedRow (cli/ingest.ts) takes it as an optional string.
+ */
 export interface IngestAnswer {
   accepted: number;
   rejected: { index: number; shopId?: string; errors: { path?: string; message: string }[] }[];

@@ -4,6 +4,7 @@
  */
 import { MARKET_CODES } from '../shared/domain/calendar';
 import { SHOP_ID_RE } from '../shared/domain/shop-id';
+import { MAX_SHOP_IDS } from '../shared/domain/shop-id';
 import type { Threshold, ThresholdChange } from './api-types';
 
 /** Bad usage: the entry point prints the message and exits 2. */
@@ -41,7 +42,7 @@ export function parseShopId(value: string): string {
 export function parseShopIds(value: string): string[] {
   const ids = value.split(',').map((s) => s.trim()).filter(Boolean).map(parseShopId);
   if (ids.length === 0) throw new UsageError('--shop-ids needs at least one shop id');
-  if (ids.length > 1000) throw new UsageError(`--shop-ids takes at most 1,000 ids (got ${ids.length})`);
+  if (ids.length > MAX_SHOP_IDS) throw new UsageError(`--shop-ids takes at most ${MAX_SHOP_IDS.toLocaleString('en-US')} ids (got ${ids.length})`);
   return [...new Set(ids)];
 }
 

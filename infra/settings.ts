@@ -19,6 +19,7 @@
  */
 import { Annotations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { list, ORIGIN_RE } from '../shared/config';
 
 export const PLACEHOLDER_JWT_ISSUER = 'https://issuer.invalid/';
 export const PLACEHOLDER_JWT_AUDIENCE = 'seller-badges';
@@ -63,7 +64,7 @@ export function readDeploySettings(scope: Construct): DeploySettings {
       throw new Error(`Context "jwtIssuer" must be an https URL (the functions fetch its keys over TLS): "${issuer}".`);
     }
   }
-  const audiences = audience?.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const audiences = audience === undefined ? undefined : list(audience);
   if (audience !== undefined && (audiences === undefined || audiences.length === 0)) {
     throw new Error('Context "jwtAudience" is empty: pass one or more comma-separated audiences, -c jwtAudience=<clientId>.');
   }
@@ -76,8 +77,9 @@ export function readDeploySettings(scope: Construct): DeploySettings {
   if (jwksUrl !== undefined && !/^https:\/\/[^\s]+$/.test(jwksUrl)) {
     throw new Error(`Context "jwksUrl" must be an https URL: "${jwksUrl}".`);
   }
-  const origins = contextString(scope, 'corsAllowedOrigins')?.split(',').map((o) => o.trim()).filter((o) => o.length > 0);
-  const badOrigin = origins?.find((o) => !/^https?:\/\/[^/\s]+$/.test(o));
+  const originsText = contextString(scope, 'corsAllowedOrigins');
+  const origins = originsText === undefined ? undefined : list(originsText);
+  const badOrigin = origins?.find((o) => !ORIGIN_RE.test(o));
   if (badOrigin !== undefined) {
     throw new Error(`Context "corsAllowedOrigins" has "${badOrigin}": pass origins (scheme and host, no path), comma-separated.`);
   }

@@ -34,14 +34,17 @@ export function readConfig(env: Record<string, string | undefined> = process.env
  * JWKS_URL (default `<issuer>/.well-known/jwks.json`); CORS_ALLOWED_ORIGINS are the browser origins
  * (the Seller Center's) that protected routes answer with CORS headers.
  */
-const list = (value: string) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+/** A comma-separated setting as its items (blanks dropped): audiences, origins (also infra/settings.ts). */
+export const list = (value: string) => value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+/** A browser origin: scheme and host, no path. */
+export const ORIGIN_RE = /^https?:\/\/[^/\s]+$/;
 
 const authSchema = z.object({
   JWT_ISSUER: z.string({ error: MISSING }).check(z.minLength(1, 'JWT_ISSUER must name the token issuer (the iss claim)')),
   JWT_AUDIENCE: z.string({ error: MISSING }).check(z.refine((v) => list(v).length > 0, 'JWT_AUDIENCE must list one or more comma-separated audiences')),
   JWKS_URL: url(),
   CORS_ALLOWED_ORIGINS: z.optional(
-    z.string().check(z.refine((v) => list(v).every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'CORS_ALLOWED_ORIGINS must be comma-separated origins such as https://seller.example.com (scheme and host, no path)')),
+    z.string().check(z.refine((v) => list(v).every((o) => ORIGIN_RE.test(o)), 'CORS_ALLOWED_ORIGINS must be comma-separated origins such as https://seller.example.com (scheme and host, no path)')),
   ),
 });
 

@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MARKETS, type Market } from '../../shared/domain/calendar';
+import { escapeHtml as esc } from '../../web/escape';
 
 interface Product {
   name: string;
@@ -33,7 +34,6 @@ export const DEMO_PRODUCTS: Product[] = [
   { name: 'Tea towels', shopId: 'gb-0001', market: 'GB', price: 1_250 },
 ];
 
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const LANGS = new Set(['en', 'th', 'vi', 'ms', 'id', 'fil']);
 
 export function storefrontHtml(apiUrl: string, lang: string): string {

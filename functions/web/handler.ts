@@ -10,7 +10,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { routeKey } from '../../shared/http/routes';
 import { WEB_API } from '../../shared/http/web-api';
 import { etagOf } from '../../shared/http/caching';
-import { errorBody, errorResponse } from '../../shared/http/response';
+import { CORS_HEADERS, errorResponse } from '../../shared/http/response';
+import { notFound } from '../../shared/errors';
+import { logger } from '../../shared/observability/logger';
 
 /** Route keys without a trailing slash: the HTTP API routes the contract's GET /seller/ as GET /seller. */
 const keyOf = (routeKey: string) => routeKey.replace(/\/$/, '');
@@ -37,14 +39,16 @@ function load(file: string) {
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const asset = ASSETS[keyOf(event.routeKey)];
-  if (!asset) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify(errorBody('not_found', `no route ${event.routeKey}`)) };
+  if (!asset) return errorResponse(notFound(`no route ${event.routeKey}`));
   try {
     const { body, etag } = await load(asset.file);
     const headers = { ...asset.headers, etag };
     if (event.headers?.['if-none-match'] === etag) return { statusCode: 304, headers };
     return { statusCode: 200, headers, body };
   } catch (error) {
-    console.error('web asset missing', asset.file, error);
-    return errorResponse(error);
+    logger.error('web asset missing', { file: asset.file, error: error as Error });
+    // A storefront on any origin reads this answer too.
+    const failed = errorResponse(error);
+    return { ...failed, headers: { ...failed.headers, ...CORS_HEADERS } };
   }
 }

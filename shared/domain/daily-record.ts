@@ -3,12 +3,8 @@
  * record's shape and consistency rules belong to the domain; the HTTP layer and ingest both use this.
  */
 import * as z from 'zod';
-import { isLocalDate } from './calendar';
 import { COUNTERS, SHOP_STATUSES } from './metrics';
-import { SHOP_ID_MESSAGE, SHOP_ID_RE } from './shop-id';
-
-const shopId = z.string().regex(SHOP_ID_RE, SHOP_ID_MESSAGE);
-const localDate = z.string().refine(isLocalDate, 'must be a real calendar date YYYY-MM-DD');
+import { localDate, shopId } from './values';
 
 const count = z.int().min(0, 'must be a whole number >= 0');
 const gauge = <T extends z.ZodType>(schema: T) => schema.nullable().optional();

@@ -25,7 +25,8 @@ const BOOLEAN_METRICS: ReadonlySet<string> = new Set<MetricName>(['probationGrad
 /** Fractions that are not rates: a threshold above 1 is a percentage typed as a whole number. */
 const SHARE_METRICS: ReadonlySet<string> = new Set<MetricName>(['freeShippingShare']);
 
-const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A value as an error message quotes it: `"top-chioce"`, `200`, `{"US":4.5}`. */
+export const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
 const alternatives = (c: CriterionDefinitionShape): ConditionDefinition[] => ('anyOf' in c ? c.anyOf : [c]);
 
 /** Why `value` cannot be a threshold of `metric`, or null when it can. */

@@ -6,6 +6,8 @@ import * as z from 'zod';
 import { isBadgeMonth, isLocalDate, MARKET_CODES, type Market } from './calendar';
 import { SHOP_ID_MESSAGE, SHOP_ID_RE } from './shop-id';
 
+export { MAX_SHOP_IDS } from './shop-id';
+
 export const shopId = z.string().regex(SHOP_ID_RE, SHOP_ID_MESSAGE);
 export const market = z.enum(MARKET_CODES as [Market, ...Market[]], {
   error: (issue) =>
@@ -16,5 +18,3 @@ export const market = z.enum(MARKET_CODES as [Market, ...Market[]], {
 export const localDate = z.string().refine(isLocalDate, 'must be a real calendar date YYYY-MM-DD');
 export const badgeMonth = z.string().refine(isBadgeMonth, 'must be a badge month YYYY-MM');
 
-/** Shops one run may name (POST /v1/evaluations `shopIds`). */
-export const MAX_SHOP_IDS = 1000;

@@ -18,5 +18,6 @@ export function cachedReply(event: APIGatewayProxyEventV2, body: unknown, maxAge
   const etag = etagOf(text);
   const headers = { etag, 'cache-control': `public, max-age=${maxAge}` };
   if (matches(event.headers?.['if-none-match'], etag)) return { status: 304, headers };
-  return { status: 200, body, headers };
+  // The text the ETag was taken over is the answer: the body is serialised once.
+  return { status: 200, text, headers: { 'content-type': 'application/json', ...headers } };
 }

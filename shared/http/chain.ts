@@ -110,12 +110,9 @@ function corsHeaders(access: Access | undefined, event: APIGatewayProxyEventV2, 
   return { 'access-control-allow-origin': origin, 'access-control-expose-headers': CORS_HEADERS['access-control-expose-headers'], vary: 'Origin' };
 }
 
-/** Replaces whatever CORS headers an answer has with the route's own. */
+/** Adds the route's CORS headers to an answer (response.ts shapes answers without any). */
 function withCors(response: APIGatewayProxyStructuredResultV2, cors: Record<string, string>): APIGatewayProxyStructuredResultV2 {
-  const headers = Object.fromEntries(
-    Object.entries(response.headers ?? {}).filter(([k]) => !k.toLowerCase().startsWith('access-control-') && k.toLowerCase() !== 'vary'),
-  );
-  return { ...response, headers: { ...headers, ...cors } };
+  return { ...response, headers: { ...response.headers, ...cors } };
 }
 
 function sameSecret(given: string | undefined, secret: string): boolean {

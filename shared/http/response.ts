@@ -1,4 +1,7 @@
-/** Shaping HTTP API (payload v2) responses, errors included, in one place. */
+/**
+ * Shaping HTTP API (payload v2) responses, errors included, in one place. CORS is not decided here: the
+ * chain adds the route's own headers (`*` on public routes, configured origins on protected ones).
+ */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, type ErrorCode } from '../errors';
 
@@ -10,7 +13,7 @@ export const CORS_HEADERS = {
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/json', ...CORS_HEADERS, ...headers },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
 }

@@ -5,12 +5,11 @@
  * `applyChanges` (shared/domain/simulation.ts) checks that and names each bad change the same way.
  */
 import * as z from 'zod';
-import type { ThresholdChange } from '../domain/simulation';
+import { quote, type ThresholdChange } from '../domain/simulation';
 
 /** Operators try a handful of thresholds at a time; a long list is a mistake, not a policy. */
 export const MAX_CHANGES = 50;
 
-const quote = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 const scalar = z.union([z.number(), z.string().min(1), z.boolean()]);
 

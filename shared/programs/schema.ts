@@ -4,11 +4,11 @@
  */
 import * as z from 'zod';
 import { MARKET_CODES, addMonths, isBadgeMonth, isLocalDate, type Market } from '../domain/calendar';
+import { badgeMonth } from '../domain/values';
 import { METRIC_NAMES, SHOP_STATUSES, COUNTERS, GAUGES, PEAKS } from '../domain/metrics';
 import { CERTIFICATION_TYPES, OPERATORS } from '../domain/rules';
 
 const market = z.enum(MARKET_CODES as [Market, ...Market[]]);
-const badgeMonth = z.string().refine(isBadgeMonth, 'must be a badge month YYYY-MM');
 const localDate = z.string().refine(isLocalDate, 'must be a real date YYYY-MM-DD');
 const scalar = z.union([z.number().finite(), z.string().min(1), z.boolean()]);
 /** One threshold for every market of the program, or one per market. */

@@ -5,10 +5,11 @@
  * attribute no evaluation write touches, so it stays across reruns.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addMonths, type BadgeMonth, type Market } from '../domain/calendar';
 import type { AwardedBadge, ProgramResult } from '../domain/evaluate';
+import { isConditionFailure } from './conditions';
 import { badgeAttr, monthSk, PROFILE_SK, revocationAttr, shopPk } from './keys';
 import type { MonthBadge, Revocation } from './shops';
 
@@ -29,9 +30,6 @@ export type WriteOutcome = 'written' | 'revoked' | 'superseded';
 /** Months of compact badges kept on the profile behind the one being written; older ones are pruned. */
 const PROFILE_MONTHS_KEPT = 3;
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
 
 function encodeResult(badge: AwardedBadge | null, programs: ProgramResult[]): Uint8Array {
   // Deflated JSON: a month record fits in one 1 KB write unit instead of four (docs/scale.md).

@@ -10,6 +10,8 @@ export const runPk = (runId: string) => `RUN#${runId}`;
 export const RUN_SK = 'RUN';
 export const segmentSk = (market: Market, shard: number) => `SEG#${market}#${String(shard).padStart(3, '0')}`;
 export const RUNS_PK = 'RUNS';
+/** `startedAt#runId`: orders runs (the run lists' sort key, a month record's writer), newest last. */
+export const runOrderOf = (run: { startedAt: string; runId: string }) => `${run.startedAt}#${run.runId}`;
 /** A shop whose badge a dry run changes, under the run's key (the full diff download). */
 export const diffPrefix = 'DIFF#';
 export const diffSk = (shopId: string) => `${diffPrefix}${shopId}`;

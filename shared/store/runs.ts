@@ -4,11 +4,11 @@
  * the mark not existing, so a segment retried or delivered twice is counted once and the run's counts stay
  * exact. The mark also keeps the segment's failed shops, gathered when the run's status is read.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BadgeMonth, Market } from '../domain/calendar';
 import type { PolicyDiff, ThresholdChange } from '../domain/simulation';
-import { diffPrefix, diffSk, marketPk, monthRunsPk, monthSk, RUN_SK, runPk, RUNS_PK, segmentSk } from './keys';
+import { diffPrefix, diffSk, marketPk, monthRunsPk, monthSk, RUN_SK, runOrderOf, runPk, RUNS_PK, segmentSk } from './keys';
+import { firstConditionFailed, isConditionFailure } from './conditions';
 import { batchWriteAll } from './retry';
 
 export type RunState = 'running' | 'succeeded' | 'failed';
@@ -88,16 +88,6 @@ function toRun(item: Record<string, unknown>): Run {
   };
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ConditionalCheckFailedException';
-}
-
-/** True when the transaction was cancelled because the condition of its first item failed. */
-function firstConditionFailed(error: unknown): boolean {
-  if (!(error instanceof TransactionCanceledException) && (error as { name?: string }).name !== 'TransactionCanceledException') return false;
-  return (error as TransactionCanceledException).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
-}
-
 export class RunRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -110,7 +100,7 @@ export class RunRepository {
    */
   async create(run: Run): Promise<boolean> {
     const { shops, ...rest } = run;
-    const order = `${run.startedAt}#${run.runId}`;
+    const order = runOrderOf(run);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -351,7 +341,7 @@ export class RunRepository {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: RUNS_PK, sk: `${run.startedAt}#${run.runId}` },
+        Key: { pk: RUNS_PK, sk: runOrderOf(run) },
         UpdateExpression: 'SET #s = :s',
         ExpressionAttributeNames: { '#s': 'state' },
         ExpressionAttributeValues: { ':s': state },

@@ -33,6 +33,7 @@ import type { MonthRecord } from '../store/badges';
 import { MAX_FAILURES_LISTED, type DiffRow, type Run, type RunTrigger, type ShopCounts, type ShopFailure } from '../store/runs';
 import { chunks, mapLimited } from '../store/retry';
 import type { Revocation } from '../store/shops';
+import { runOrderOf } from '../store/keys';
 import { SHARDS_PER_MARKET } from '../store/table';
 import type { SegmentMessage, Services } from './services';
 
@@ -65,7 +66,7 @@ export const scheduledRunId = (market: Market, month: BadgeMonth) => `sched-${ma
 
 export function segmentsOf(run: Pick<Run, 'runId' | 'month' | 'markets' | 'dryRun' | 'startedAt'> & Pick<Partial<Run>, 'shopIds'>): SegmentMessage[] {
   const messages: SegmentMessage[] = [];
-  const base = { runId: run.runId, month: run.month, runOrder: `${run.startedAt}#${run.runId}`, dryRun: run.dryRun };
+  const base = { runId: run.runId, month: run.month, runOrder: runOrderOf(run), dryRun: run.dryRun };
   for (const market of run.markets) {
     if (run.shopIds) {
       chunks(run.shopIds[market] ?? [], SHOP_IDS_PER_SEGMENT).forEach((shopIds, shard) => messages.push({ ...base, market, shard, shopIds }));

@@ -28,6 +28,7 @@ import { RulesCache, type MarketRules, type ShopProfile } from '../../shared/dom
 import { loadCatalog } from '../../shared/programs';
 import { assertAgreement, JsonRulesBaseline } from './json-rules-baseline';
 import { syntheticShops, DAYS_PER_SHOP, type SyntheticShop } from './synthetic';
+import { median } from './stats';
 
 export interface BenchEngineOptions {
   /** Synthetic shops evaluated per pass (100,000). */
@@ -89,11 +90,6 @@ export interface BenchEngineResult {
 /** sha256 (first 16 hex digits) of the outputs' JSON for the default data set, from the unoptimised engine. */
 export const REFERENCE_CHECKSUM = { shops: 100_000, seed: 20260301, checksum: '779a1d60462da01c' };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function nowNs(): bigint {
   return process.hrtime.bigint();

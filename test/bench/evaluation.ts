@@ -68,6 +68,7 @@ import { startTestDb, testClock, testServices, type TestDb } from '../support/ha
 import { Draw, prng } from '../../functions/local/prng';
 import type { Section } from './run';
 import { byTier, ORDER_VALUE, TIER_WEIGHTS } from './synthetic';
+import { r3 } from './stats';
 
 export interface BenchEvaluationOptions {
   /** Shops loaded and evaluated (10,000). */
@@ -82,9 +83,9 @@ export interface BenchEvaluationOptions {
   log?: (line: string) => void;
 }
 
-const MONTH: BadgeMonth = '2026-11';
+export const MONTH: BadgeMonth = '2026-11';
 /** After the period's end (2026-10-25) in every market, before any run wrote the month. */
-const CLOCK = '2026-11-01T08:00:00.000Z';
+export const CLOCK = '2026-11-01T08:00:00.000Z';
 /** The floor's runOrder is older than ours (`${CLOCK}#<uuid>`) when it goes first, newer when it goes second. */
 /** Older than every timed pass, so the timed writes all pass their run-order condition. */
 const PREFILL_RUN_ORDER = '2026-11-01T07:00:00.000Z#floor-prefill';
@@ -274,7 +275,6 @@ function meter(): Meter {
   };
 }
 
-const r3 = (x: number) => Math.round(x * 1e3) / 1e3;
 
 // ---------------------------------------------------------------------------------------------
 // The floor

@@ -46,6 +46,7 @@ import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { startTestDb, testClock, testServices } from '../support/harness';
 import { prng } from '../../functions/local/prng';
 import type { Section } from './run';
+import { r3 } from './stats';
 
 export interface BenchLookupOptions {
   /** Shops loaded (1,000). */
@@ -143,7 +144,6 @@ function percentile(samples: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
 }
 
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** One timed call; the answer must be a 200. */
 async function timed(handler: Handler, e: APIGatewayProxyEventV2, into: number[]): Promise<APIGatewayProxyStructuredResultV2> {

@@ -24,6 +24,7 @@ import type { ShopSignals } from '../../shared/usecases/signals';
 import { startTestDb, testClock, testServices } from '../support/harness';
 import { healthyDays } from '../support/records';
 import type { Section } from './run';
+import { r3 } from './stats';
 
 const CLOCK = '2026-11-15T06:00:00.000Z';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -50,7 +51,6 @@ function signalsEvent(shopId: string): APIGatewayProxyEventV2 {
 }
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export async function benchSignals(opts: { shops?: number; calls?: number; warmupCalls?: number; log?: (line: string) => void } = {}) {
   const log = opts.log ?? (() => undefined);

@@ -20,7 +20,7 @@
  */
 import { Agent } from 'node:http';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BadgeMonth, Market } from '../../shared/domain/calendar';
+import type { Market } from '../../shared/domain/calendar';
 import type { DailyRecord } from '../../shared/domain/metrics';
 import type { ThresholdChange } from '../../shared/domain/simulation';
 import { logger } from '../../shared/http/middleware';
@@ -33,8 +33,9 @@ import type { Services } from '../../shared/usecases/services';
 import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { LocalSegmentQueue } from '../../functions/local/queue';
 import { startTestDb, testClock, testServices } from '../support/harness';
-import { benchShops } from './evaluation';
+import { benchShops, CLOCK, MONTH } from './evaluation';
 import type { Section } from './run';
+import { median, r3 } from './stats';
 
 export interface BenchSimulationOptions {
   /** Shops in the simulated markets (10,000). */
@@ -47,9 +48,6 @@ export interface BenchSimulationOptions {
   log?: (line: string) => void;
 }
 
-/** The evaluation section's month and clock: after the period's end in every market. */
-const MONTH: BadgeMonth = '2026-11';
-const CLOCK = '2026-11-01T08:00:00.000Z';
 /** The markets TopChoice covers, in the order of the generator's mix. */
 const SIMULATED_MARKETS: Market[] = ['TH', 'MY', 'VN', 'PH', 'SG', 'ID'];
 /** The issue's example (contract.md "Policy simulation"): TopChoice asks 200 orders, and a 4.5 rating in TH. */
@@ -60,12 +58,6 @@ export const CHANGES: ThresholdChange[] = [
 /** Share of the generator's shops in SEA is 70%: generate enough to keep N of them. */
 const SEA_SHARE_FLOOR = 0.65;
 
-const r3 = (x: number) => Math.round(x * 1e3) / 1e3;
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 /** The first `n` shops of the evaluation section's generator whose market TopChoice covers. */
 function simulatedShops(n: number, seed: number) {

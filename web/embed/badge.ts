@@ -13,7 +13,8 @@
  * - No badge, a malformed id or a failed call: nothing is rendered, and nothing is thrown at the page.
  * - Styling: ::part(badge | icon | label | signals | signal) and --seller-badge-* custom properties.
  */
-import { pageLang, WORDS } from './i18n';
+import { escapeHtml as escape } from '../escape';
+import { pageLang, programLabel, WORDS, type Lang } from './i18n';
 
 interface Badge {
   program: string;
@@ -109,7 +110,8 @@ async function signalsOf(api: string, shopId: string): Promise<Signals | null> {
   }
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Each language's month and percent formats, made on first use and shared by every element. */
+const formats: Partial<Record<Lang, [Intl.DateTimeFormat, Intl.NumberFormat]>> = {};
 
 export class SellerBadge extends HTMLElement {
   static observedAttributes = ['shop-id', 'api', 'signals'];
@@ -148,10 +150,13 @@ export class SellerBadge extends HTMLElement {
     }
     const lang = pageLang(this.ownerDocument);
     const words = WORDS[lang];
-    const label = words.programs[badge.program] ?? badge.label;
+    const label = programLabel(words, badge.program) ?? badge.label;
     const [year, month] = badge.month.split('-').map(Number) as [number, number];
-    const monthName = new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 15));
-    const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+    const [monthFormat, percent] = (formats[lang] ??= [
+      new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+      new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }),
+    ]);
+    const monthName = monthFormat.format(Date.UTC(year, month - 1, 15));
     const lines = signals
       ? ([
           [signals.onTimeDispatchRate, words.onTime],

@@ -7,6 +7,7 @@
  * criterion, revocation, projection with what is needed in plain words, and the last 12 months.
  */
 import { MARKETS, type Market } from '../../shared/domain/markets';
+import { escapeHtml as esc } from '../escape';
 import { adviceFor, type Criterion, type Formatters, type Projection } from './advice';
 
 interface Badge {
@@ -40,7 +41,6 @@ interface History {
 
 const TOKEN_KEY = 'seller-badges:token';
 const $ = (id: string) => document.getElementById(id)!;
-const esc = (text: unknown) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The token: from the fragment (then removed from the address bar and history), else this tab's copy. */
 function takeToken(): string | null {
