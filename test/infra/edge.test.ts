@@ -4,8 +4,6 @@
  * through uncached), the origin secret that closes the way around it, the WAF web ACL (us-east-1) with its
  * rate limit per client IP and managed rule groups, the per-route throttles, and no authorizer anywhere.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
@@ -14,26 +12,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PREFLIGHT_ROUTES, ROUTES, STOREFRONT_THROTTLES, THROTTLE } from '../../infra/constructs/badge-api';
 import { CACHE_KEY_QUERY_STRINGS, STOREFRONT_PATHS } from '../../infra/constructs/edge';
 import { MANAGED_RULE_GROUPS, RATE_LIMIT_PER_IP, SellerBadgesEdgeStack } from '../../infra/edge-stack';
-import { REPO_ROOT } from '../../infra/function-defaults';
-import { SellerBadgesStack } from '../../infra/stack';
+import type { SellerBadgesStack } from '../../infra/stack';
 import { ORIGIN_VERIFY_HEADER } from '../../shared/config';
 import { API } from '../../shared/http/api';
+import { CDK_CONTEXT, synth, WEB_ACL, type Json } from './synth';
 
-const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/seller-badges-edge/0a1b2c3d-0000-1111-2222-333344445555';
-const CDK_CONTEXT = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 /** AWS managed policies (ids are fixed by CloudFront). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 /** The account's default HTTP API quota shared by every route of every API in a region (requests/s). */
 const ACCOUNT_RPS = 10_000;
 
-type Json = Record<string, unknown>;
-
-function synth(context: Record<string, unknown>) {
-  const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new SellerBadgesStack(app, 'SellerBadges');
-  return { app, stack, template: Template.fromStack(stack) };
-}
 
 let stack: SellerBadgesStack;
 let template: Template;

@@ -8,33 +8,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BadgeFunction } from '../../infra/constructs/badge-function';
 import { RUN_ITEMS, SHOP_ITEMS, WARM_THROUGHPUT } from '../../infra/constructs/badge-table';
 import { FUNCTION_NAMES, REPO_ROOT, functionEntry, type FunctionName } from '../../infra/function-defaults';
-import { SellerBadgesStack } from '../../infra/stack';
+import type { SellerBadgesStack } from '../../infra/stack';
 import { MARKETS, MARKET_CODES } from '../../shared/domain/calendar';
 import * as keys from '../../shared/store/keys';
+import { roleStatements, synth as synthStack, type Json, type Statement } from './synth';
 
-const CDK_CONTEXT = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
 const JWT = { jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'seller-badges-client' };
-
-function synth(context: Record<string, unknown> = {}): { stack: SellerBadgesStack; template: Template } {
-  const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...JWT, ...context } });
-  const stack = new SellerBadgesStack(app, 'SellerBadges');
-  return { stack, template: Template.fromStack(stack) };
-}
-
-type Json = Record<string, unknown>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Json;
-}
+const synth = (context: Record<string, unknown> = {}) => synthStack({ ...JWT, ...context });
 
 let stack: SellerBadgesStack;
 let template: Template;
@@ -47,9 +33,7 @@ const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [valu
 
 function statementsOf(name: FunctionName): Statement[] {
   const fn = template.findResources('AWS::Lambda::Function')[fnIds[name]] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) } });
-  return Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  return roleStatements(template, fn.Properties.Role['Fn::GetAtt'][0]);
 }
 const dynamoStatements = (name: FunctionName): Statement[] =>
   statementsOf(name).filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));

@@ -6,10 +6,9 @@
  * Bundling is skipped (context aws:cdk:bundling-stacks = []): these tests pin configuration; `npm run
  * synth` exercises the real esbuild bundling.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -17,16 +16,15 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../infra/function-defaults';
 import type { FunctionName } from '../../infra/function-defaults';
 import { PLACEHOLDER_JWT_ISSUER } from '../../infra/settings';
 import { SellerBadgesStack } from '../../infra/stack';
 import { MARKETS, MARKET_CODES } from '../../shared/domain/calendar';
 import { TABLE } from '../../shared/store/table';
+import { CDK_CONTEXT, roleStatements, synth, WEB_ACL, type Json, type Statement } from './synth';
 
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example';
 const AUDIENCE = 'seller-badges-client';
-const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/seller-badges-edge/0a1b2c3d-0000-1111-2222-333344445555';
 
 /** The token settings of the functions that serve protected routes (shared/config.ts readAuthConfig). */
 function tokenSettingsOf(t: Template, fn: LambdaFunction): Json {
@@ -35,23 +33,6 @@ function tokenSettingsOf(t: Template, fn: LambdaFunction): Json {
   return { JWT_ISSUER: v.JWT_ISSUER, JWT_AUDIENCE: v.JWT_AUDIENCE };
 }
 
-/** The feature flags that `cdk synth` uses (cdk.json), so the tests pin what deploys. */
-const CDK_CONTEXT = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
-
-function synth(context: Record<string, unknown> = {}): { app: App; stack: SellerBadgesStack; template: Template } {
-  const app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new SellerBadgesStack(app, 'SellerBadges');
-  return { app, stack, template: Template.fromStack(stack) };
-}
-
-type Json = Record<string, unknown>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Json;
-}
 
 let stack: SellerBadgesStack;
 let template: Template;
@@ -71,12 +52,7 @@ function resourcesOf(statement: Statement): unknown[] {
 
 /** Every statement of every policy attached to the role. */
 function statementsOfRole(roleLogicalId: string): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: Match.arrayWith([{ Ref: roleLogicalId }]) },
-  });
-  return Object.values(policies).flatMap(
-    (p) => ((p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement),
-  );
+  return roleStatements(template, roleLogicalId);
 }
 function statementsOf(name: FunctionName): Statement[] {
   const role = fns[name].role;
