@@ -106,7 +106,7 @@ function formatters(market: Market): Formatters {
   return { money: (minor) => money.format(minor / 10 ** minorUnits), value };
 }
 
-const OPS: Record<string, string> = { '>=': 'at least', '>': 'above', '<': 'below', '<=': 'at most', '=': 'exactly', held: 'held' };
+const OPS: Record<string, string> = { '>=': 'at least', '>': 'above', '<': 'below', '<=': 'at most', '=': 'exactly', held: 'holds' };
 
 function statusWord(status: string): string {
   return { awarded: 'Awarded', 'not-eligible': 'Not eligible', revoked: 'Revoked', pending: 'Not evaluated yet' }[status] ?? status;
@@ -120,7 +120,7 @@ function criteriaTable(program: Program, f: Formatters): string {
   const rows = program.criteria.map((c) => {
     const alternatives = c.anyOf && c.anyOf.length > 1 ? c.anyOf : [c];
     const actual = alternatives.map((a) => f.value(a.metric, a.actual)).join(' or ');
-    const threshold = alternatives.map((a) => `${OPS[a.op] ?? a.op} ${a.metric === 'certification' ? a.threshold : f.value(a.metric, a.threshold)}`).join(' or ');
+    const threshold = alternatives.map((a) => (a.metric === 'certification' ? `holds the ${a.threshold} certification` : `${OPS[a.op] ?? a.op} ${f.value(a.metric, a.threshold)}`)).join(' or ');
     return `<tr><td>${esc(c.label)}</td><td class="num">${esc(actual)}</td><td class="num">${esc(threshold)}</td><td class="${c.passed ? 'pass' : 'fail'}">${c.passed ? '✓ Pass' : '✗ Fail'}</td></tr>`;
   });
   return `<table><thead><tr><th scope="col">Criterion</th><th scope="col">Actual</th><th scope="col">Threshold</th><th scope="col">Result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
