@@ -5,8 +5,8 @@
  */
 import { addDays, type BadgeMonth, type LocalDate } from './calendar';
 import type { Aggregates, MetricName, MetricValue } from './metrics';
-import type { Certification, CertificationType, CompiledCondition, CompiledCriterion, CompiledProgram, MarketRules, Operator, ShopProfile } from './rules';
-import { compare } from './rules';
+import { heldSince } from './evaluator';
+import type { CertificationType, CompiledProgram, MarketRules, Operator, ShopProfile } from './rules';
 
 export interface ConditionResult {
   metric: MetricName;
@@ -67,23 +67,6 @@ function firstDayOf(month: BadgeMonth): LocalDate {
   return first;
 }
 
-/** The grant date of the first certification of `type` that counts on `first` (the 1st of M), or null. */
-function heldSince(
-  certifications: readonly Certification[],
-  type: CertificationType,
-  first: LocalDate,
-  grantedWithin: { from: LocalDate; to: LocalDate } | undefined,
-): LocalDate | null {
-  for (let i = 0; i < certifications.length; i++) {
-    const c = certifications[i] as Certification;
-    if (c.type !== type || c.since > first) continue;
-    if (c.until !== undefined && c.until !== null && c.until <= first) continue;
-    if (grantedWithin && (c.since < grantedWithin.from || c.since > grantedWithin.to)) continue;
-    return c.since;
-  }
-  return null;
-}
-
 /** A certification counts for month M when granted on or before the 1st of M and not revoked by then. */
 export function certificationFor(
   profile: Pick<ShopProfile, 'certifications'>,
@@ -93,79 +76,6 @@ export function certificationFor(
 ): { since: LocalDate } | null {
   const since = heldSince(profile.certifications, type, firstDayOf(month), grantedWithin);
   return since === null ? null : { since };
-}
-
-type Requirement = CompiledProgram['requires'][number];
-
-/** The label of a certification criterion, built once per compiled requirement rather than once per shop. */
-const requirementLabels = new WeakMap<Requirement, string>();
-function requirementLabel(req: Requirement): string {
-  let label = requirementLabels.get(req);
-  if (label === undefined) {
-    label = req.grantedWithin
-      ? `Holds the ${req.certification} certification, granted ${req.grantedWithin.from} to ${req.grantedWithin.to}`
-      : `Holds the ${req.certification} certification`;
-    requirementLabels.set(req, label);
-  }
-  return label;
-}
-
-
-function conditionPassed(cond: CompiledCondition, actual: MetricValue): boolean {
-  return actual === null ? cond.nullPasses : compare(actual, cond.op, cond.threshold);
-}
-
-/**
- * The hot path (a run evaluates every shop of a market with the same compiled rules): indexed loops, one
- * object literal per result (stable shapes), arrays allocated at their final length (no growing), and no
- * certification lookup at all for a shop without certifications (most shops). `first` is the 1st of the
- * badge month, or null when the shop has none.
- */
-function evaluateProgram(program: CompiledProgram, certifications: readonly Certification[], metrics: Aggregates['metrics'], first: LocalDate | null): ProgramResult {
-  if (first !== null) {
-    const excludedBy = program.excludedBy;
-    for (let i = 0; i < excludedBy.length; i++) {
-      const type = excludedBy[i] as CertificationType;
-      if (heldSince(certifications, type, first, undefined) !== null) {
-        return { program: program.id, label: program.label, version: program.version, eligible: false, excludedBy: type, criteria: [] };
-      }
-    }
-  }
-  const requires = program.requires;
-  const compiled = program.criteria;
-  const criteria: CriterionResult[] = new Array(requires.length + compiled.length);
-  let n = 0;
-  let eligible = true;
-  for (let i = 0; i < requires.length; i++) {
-    const req = requires[i] as Requirement;
-    const held = first !== null && heldSince(certifications, req.certification, first, req.grantedWithin) !== null;
-    if (!held) eligible = false;
-    criteria[n++] = { id: 'certification', label: requirementLabel(req), metric: 'certification', op: 'held', threshold: req.certification, actual: held, passed: held };
-  }
-  for (let i = 0; i < compiled.length; i++) {
-    const c = compiled[i] as CompiledCriterion;
-    const alternatives = c.anyOf;
-    if (alternatives === null) {
-      const actual = c.read(metrics);
-      const passed = conditionPassed(c, actual);
-      if (!passed) eligible = false;
-      criteria[n++] = { id: c.id, label: c.label, metric: c.metric, op: c.op, threshold: c.threshold, actual, passed };
-      continue;
-    }
-    const anyOf: ConditionResult[] = new Array(alternatives.length);
-    let passed = false;
-    for (let j = 0; j < alternatives.length; j++) {
-      const alt = alternatives[j] as CompiledCondition;
-      const actual = alt.read(metrics);
-      const ok = conditionPassed(alt, actual);
-      if (ok) passed = true;
-      anyOf[j] = { metric: alt.metric, op: alt.op, threshold: alt.threshold, actual, passed: ok };
-    }
-    if (!passed) eligible = false;
-    const head = anyOf[0] as ConditionResult;
-    criteria[n++] = { id: c.id, label: c.label, metric: head.metric, op: head.op, threshold: head.threshold, actual: head.actual, passed, anyOf };
-  }
-  return { program: program.id, label: program.label, version: program.version, eligible, excludedBy: null, criteria };
 }
 
 function badgeOf(program: CompiledProgram, profile: ShopProfile, month: BadgeMonth): AwardedBadge {
@@ -188,14 +98,13 @@ export function evaluateShop(profile: ShopProfile, aggregates: Pick<Aggregates, 
   const certifications = profile.certifications;
   const first = certifications.length > 0 ? firstDayOf(month) : null;
   const metrics = aggregates.metrics;
-  const compiled = rules.programs;
-  const programs: ProgramResult[] = new Array(compiled.length);
+  const programs = rules.evaluate(metrics, certifications, first);
   let badge: AwardedBadge | null = null;
-  for (let i = 0; i < compiled.length; i++) {
-    const program = compiled[i] as CompiledProgram;
-    const result = evaluateProgram(program, certifications, metrics, first);
-    programs[i] = result;
-    if (badge === null && result.eligible) badge = badgeOf(program, profile, month);
+  for (let i = 0; i < programs.length; i++) {
+    if ((programs[i] as ProgramResult).eligible) {
+      badge = badgeOf(rules.programs[i] as CompiledProgram, profile, month);
+      break;
+    }
   }
   return { month, programs, badge };
 }

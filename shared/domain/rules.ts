@@ -5,6 +5,7 @@
  */
 import { MARKETS, type BadgeMonth, type LocalDate, type Market } from './calendar';
 import { METRIC_KINDS, type MetricName, type MetricValue } from './metrics';
+import { generateEvaluator, type Evaluator } from './evaluator';
 
 export const CERTIFICATION_TYPES = ['mall', 'official-shop', 'authorized-seller', 'top-brand', 'super-top-seller'] as const;
 export type CertificationType = (typeof CERTIFICATION_TYPES)[number];
@@ -70,8 +71,6 @@ export interface CompiledCondition {
   threshold: Scalar;
   /** Rates with a zero denominator (null) do not apply and pass; missing gauges fail. */
   nullPasses: boolean;
-  /** Reads this metric from a period's metrics: a monomorphic property read per metric, not a lookup by name. */
-  read: (metrics: Record<MetricName, MetricValue>) => MetricValue;
 }
 
 export interface CompiledCriterion extends CompiledCondition {
@@ -96,6 +95,8 @@ export interface MarketRules {
   month: BadgeMonth;
   /** In precedence order: the first eligible one is the badge. */
   programs: CompiledProgram[];
+  /** Evaluates `programs` for one shop: generated from them when the rules are compiled (evaluator.ts). */
+  evaluate: Evaluator;
 }
 
 export function inEffect(program: Program, month: BadgeMonth): boolean {
@@ -132,37 +133,9 @@ export function formatThreshold(metric: MetricName, value: Scalar, market: Marke
   return value.toLocaleString('en-US');
 }
 
-type Reader = (metrics: Record<MetricName, MetricValue>) => MetricValue;
-
-/** One reader per metric, written out so each is a plain, inline-cacheable property read. */
-const METRIC_READERS: Record<MetricName, Reader> = {
-  completedOrders: (m) => m.completedOrders,
-  gmv: (m) => m.gmv,
-  sellerFaultCancellationRate: (m) => m.sellerFaultCancellationRate,
-  lateDispatchRate: (m) => m.lateDispatchRate,
-  sellerFaultReturnRate: (m) => m.sellerFaultReturnRate,
-  chatReplyRate24h: (m) => m.chatReplyRate24h,
-  negativeReviewRate: (m) => m.negativeReviewRate,
-  positiveProductRatingRate: (m) => m.positiveProductRatingRate,
-  uniqueBuyers30d: (m) => m.uniqueBuyers30d,
-  shopPerformanceScore: (m) => m.shopPerformanceScore,
-  shopRating: (m) => m.shopRating,
-  violationPoints: (m) => m.violationPoints,
-  reputationPoints: (m) => m.reputationPoints,
-  status: (m) => m.status,
-  probationGraduated: (m) => m.probationGraduated,
-  hasLogo: (m) => m.hasLogo,
-  sellableProducts: (m) => m.sellableProducts,
-  freeShippingShare: (m) => m.freeShippingShare,
-  returnWindowDays: (m) => m.returnWindowDays,
-  gmv365d: (m) => m.gmv365d,
-  fraudViolations: (m) => m.fraudViolations,
-  counterfeitViolations: (m) => m.counterfeitViolations,
-};
-
 function compileCondition(c: ConditionDefinition, market: Market): CompiledCondition {
   const metric = c.metric as MetricName;
-  return { metric, op: c.op, threshold: resolveThreshold(c.threshold, market), nullPasses: METRIC_KINDS[metric] === 'rate', read: METRIC_READERS[metric] };
+  return { metric, op: c.op, threshold: resolveThreshold(c.threshold, market), nullPasses: METRIC_KINDS[metric] === 'rate' };
 }
 
 function compileCriterion(c: CriterionDefinitionShape, market: Market): CompiledCriterion {
@@ -197,7 +170,7 @@ export function compileRules(catalog: Catalog, market: Market, month: BadgeMonth
         benefits: p.benefits,
       }),
     );
-  return { market, month, programs };
+  return { market, month, programs, evaluate: generateEvaluator(programs) };
 }
 
 /**

@@ -64,14 +64,6 @@ export interface BenchEngineResult {
   /** os.loadavg()[0] at the start of the timed passes, and the machine's cores: context for the figures. */
   loadAverage1m: number;
   cores: number;
-  /**
-   * What-if: the same evaluations with each shop's metrics copied into an object literal (fast properties),
-   * which is what `aggregate` would return if it built `metrics` in one literal. `aggregate` adds the
-   * metrics one computed key at a time, so V8 keeps them in dictionary mode and every criterion's lookup is
-   * a hash probe into a 1.5 KB table that is cold in cache for 100,000 precomputed shops.
-   */
-  fastMetricsShopEvaluationsPerSecond: number;
-  fastMetricsShopEvaluationsPerCpuSecond: number;
   jsonRulesEngineShops: number;
   jsonRulesEngineEvaluationsPerSecond: number;
   jsonRulesEngineEvaluationsPerCpuSecond: number;
@@ -141,34 +133,6 @@ function evaluationPass(profiles: ShopProfile[], aggregates: Pick<Aggregates, 'm
     for (let p = 0; p < results.length; p++) criteria += (results[p] as ProgramResult).criteria.length;
   }
   return { badges, criteria, programs };
-}
-
-/** The metrics as one object literal in the same key order: the same values, with fast properties. */
-function fastPropertyMetrics(m: Aggregates['metrics']): Aggregates['metrics'] {
-  return {
-    completedOrders: m.completedOrders,
-    gmv: m.gmv,
-    sellerFaultCancellationRate: m.sellerFaultCancellationRate,
-    lateDispatchRate: m.lateDispatchRate,
-    sellerFaultReturnRate: m.sellerFaultReturnRate,
-    chatReplyRate24h: m.chatReplyRate24h,
-    negativeReviewRate: m.negativeReviewRate,
-    positiveProductRatingRate: m.positiveProductRatingRate,
-    uniqueBuyers30d: m.uniqueBuyers30d,
-    shopPerformanceScore: m.shopPerformanceScore,
-    shopRating: m.shopRating,
-    violationPoints: m.violationPoints,
-    reputationPoints: m.reputationPoints,
-    status: m.status,
-    probationGraduated: m.probationGraduated,
-    hasLogo: m.hasLogo,
-    sellableProducts: m.sellableProducts,
-    freeShippingShare: m.freeShippingShare,
-    returnWindowDays: m.returnWindowDays,
-    gmv365d: m.gmv365d,
-    fraudViolations: m.fraudViolations,
-    counterfeitViolations: m.counterfeitViolations,
-  };
 }
 
 export async function benchEngine(opts: BenchEngineOptions = {}): Promise<BenchEngineResult> {
@@ -302,19 +266,6 @@ export async function benchEngine(opts: BenchEngineOptions = {}): Promise<BenchE
       `${jsonRulesEngineEvaluationsPerCpuSecond.toLocaleString('en-US')} per CPU second); ratio ${ratioVsJsonRulesEngine}x (${ratioVsJsonRulesEngineCpu}x by CPU time)`,
   );
 
-  // What-if: the same shops with fast-property metrics (same values, same key order, so the same outputs).
-  let fastAggregates = aggregates.map((a) => ({ metrics: fastPropertyMetrics(a.metrics) }));
-  const fastReference = checksumOf((i) => fastAggregates[i] as Pick<Aggregates, 'metrics'>);
-  if (fastReference.checksum !== outputChecksum) throw new Error('fast-property metrics changed the outputs');
-  for (let w = 0; w < warmupPasses; w++) check(evaluationPass(profiles, fastAggregates, months, cache), `fast-property metrics warm-up pass ${w + 1}`);
-  const fast = await timePasses(passes, (p) => check(evaluationPass(profiles, fastAggregates, months, cache), `fast-property metrics pass ${p + 1}`));
-  const fastMetricsShopEvaluationsPerSecond = perSecond(shopCount, fast.wallMs);
-  const fastMetricsShopEvaluationsPerCpuSecond = perSecond(shopCount, fast.cpuMs);
-  log(
-    `what-if, metrics with fast properties: ${fastMetricsShopEvaluationsPerSecond.toLocaleString('en-US')} shop-evaluations/s ` +
-      `(${fastMetricsShopEvaluationsPerCpuSecond.toLocaleString('en-US')} per CPU second)`,
-  );
-  fastAggregates = [];
 
   // Aggregation (30 daily records a shop), measured on its own, on shops of its own: keeping the records of
   // the measured shops alive through the engine passes nearly triples the heap and slows every scavenge.
@@ -343,8 +294,6 @@ export async function benchEngine(opts: BenchEngineOptions = {}): Promise<BenchE
     cpuUtilisation,
     loadAverage1m,
     cores: cpus().length,
-    fastMetricsShopEvaluationsPerSecond,
-    fastMetricsShopEvaluationsPerCpuSecond,
     jsonRulesEngineShops: jreShops,
     jsonRulesEngineEvaluationsPerSecond,
     jsonRulesEngineEvaluationsPerCpuSecond,

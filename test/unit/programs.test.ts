@@ -342,9 +342,8 @@ describe('a threshold change is a new program version from a badge month', () =>
   });
 
   it('only the volume threshold of PH changed: TH and every other criterion compile the same in both versions', () => {
-    const strip = (program: ReturnType<typeof topChoiceIn>) => program.criteria.map(({ read: _read, anyOf, ...rest }) => ({ ...rest, anyOf: anyOf?.map(({ read: _r, ...alt }) => alt) ?? null }));
-    expect(strip(topChoiceIn('TH', '2027-01'))).toEqual(strip(topChoiceIn('TH', '2026-12')));
-    expect(strip(topChoiceIn('PH', '2027-01')).slice(1)).toEqual(strip(topChoiceIn('PH', '2026-12')).slice(1));
+    expect(topChoiceIn('TH', '2027-01').criteria).toEqual(topChoiceIn('TH', '2026-12').criteria);
+    expect(topChoiceIn('PH', '2027-01').criteria.slice(1)).toEqual(topChoiceIn('PH', '2026-12').criteria.slice(1));
     expect(topChoiceIn('TH', '2027-01').version).toBe('2027-01-01');
   });
 
