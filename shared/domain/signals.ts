@@ -1,9 +1,10 @@
 /**
  * Trust signals (contract: "Trust signals"): the live rates a buyer sees beside the badge, summed over
- * the daily records of a trailing window. Pure: the records and the window come in.
+ * the daily records of a trailing window (the same sums `aggregate` makes). Pure: the records and the
+ * window come in.
  */
 import type { DateRange, LocalDate } from './calendar';
-import type { DailyRecord } from './metrics';
+import { aggregate, type DailyRecord } from './metrics';
 
 /** Fewer events than this and a rate says more about luck than about the shop: the signal is null. */
 export const MIN_SIGNAL_EVENTS = 20;
@@ -36,29 +37,13 @@ function signal(value: () => number, events: number): Signal | null {
 
 /** The signals of the records dated inside `window` (others are ignored, so callers may over-read). */
 export function trustSignals(records: readonly DailyRecord[], window: DateRange): SignalsSummary {
-  let asOf: LocalDate | null = null;
-  let shipped = 0;
-  let late = 0;
-  let chats = 0;
-  let answered = 0;
-  let ratings = 0;
-  let positive = 0;
-  for (const r of records) {
-    if (r.date < window.from || r.date > window.to) continue;
-    if (asOf === null || r.date > asOf) asOf = r.date;
-    shipped += r.ordersShipped;
-    late += r.lateDispatches;
-    chats += r.chatsReceived;
-    answered += r.chatsAnsweredWithin24h;
-    ratings += r.productRatings;
-    positive += r.positiveProductRatings;
-  }
+  const { lastDate, sums } = aggregate(records, window);
   return {
-    asOf,
+    asOf: lastDate,
     signals: {
-      onTimeDispatchRate: signal(() => 1 - late / shipped, shipped),
-      chatReplyRate24h: signal(() => answered / chats, chats),
-      positiveRatingRate: signal(() => positive / ratings, ratings),
+      onTimeDispatchRate: signal(() => 1 - sums.lateDispatches / sums.ordersShipped, sums.ordersShipped),
+      chatReplyRate24h: signal(() => sums.chatsAnsweredWithin24h / sums.chatsReceived, sums.chatsReceived),
+      positiveRatingRate: signal(() => sums.positiveProductRatings / sums.productRatings, sums.productRatings),
     },
   };
 }

@@ -5,7 +5,7 @@
  * attribute no evaluation write touches, so it stays across reruns.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type AttributeValue, type ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addMonths, type BadgeMonth, type Market } from '../domain/calendar';
 import type { AwardedBadge, ProgramResult } from '../domain/evaluate';
@@ -91,28 +91,43 @@ export class BadgeRepository {
   async putMonth(record: Omit<MonthRecord, 'revocation'>, runOrder: string, revocation: Revocation | null = null): Promise<WriteOutcome> {
     const revoking = revocation ? ', revocation = if_not_exists(revocation, :rev)' : '';
     const revocationValue: Record<string, AttributeValue> = revocation ? { ':rev': attr(revocation) } : {};
-    try {
-      const written = await this.doc.send(
+    const result = encodeResult(record.badge, record.programs);
+    const newer = 'attribute_not_exists(runOrder) OR runOrder <= :o';
+    const writeRecord = (keepingRevocation: boolean) =>
+      this.doc.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: { pk: { S: shopPk(record.shopId) }, sk: { S: monthSk(record.month) } },
-          // The record as it was: a revocation made before this write stays, and the run must know it.
-          ReturnValues: 'ALL_OLD',
           UpdateExpression:
             // Nothing the key already says: the largest record must stay within one 1 KB write unit.
             `SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o${revoking}`,
-          ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
+          // The run must know of a revocation made before this write (it stays, and the month shows no
+          // badge): the first write requires none, so the usual write returns nothing; a record already
+          // revoked fails it, comes back with the failure, and is written again keeping its revocation.
+          ConditionExpression: keepingRevocation ? newer : `(${newer}) AND attribute_not_exists(revocation)`,
+          ReturnValuesOnConditionCheckFailure: keepingRevocation ? 'NONE' : 'ALL_OLD',
           ExpressionAttributeNames: { '#result': 'result' },
           ExpressionAttributeValues: {
             ':m': { S: record.market },
             ':out': { S: record.badge ? 'awarded' : 'not-eligible' },
-            ':r': { B: encodeResult(record.badge, record.programs) },
+            ':r': { B: result },
             ':at': { S: record.evaluatedAt },
             ':o': { S: runOrder },
             ...revocationValue,
           },
         }),
       );
+    try {
+      let outcome: WriteOutcome = 'written';
+      try {
+        await writeRecord(false);
+      } catch (error) {
+        const old = isConditionFailure(error) ? (error as ConditionalCheckFailedException).Item : undefined;
+        const olderRun = old?.runOrder?.S === undefined || old.runOrder.S <= runOrder;
+        if (!old?.revocation || !olderRun) throw error;
+        await writeRecord(true);
+        outcome = 'revoked';
+      }
       const names: Record<string, string> = { '#b': badgeAttr(record.month) };
       if (revocation) names['#r'] = revocationAttr(record.month);
       const removes: string[] = [];
@@ -132,7 +147,7 @@ export class BadgeRepository {
           ExpressionAttributeValues: { ':b': attr(compactBadge(record.badge, runOrder)), ':o': { S: runOrder }, ...revocationValue },
         }),
       );
-      return written.Attributes?.revocation ? 'revoked' : 'written';
+      return outcome;
     } catch (error) {
       if (isConditionFailure(error)) return 'superseded';
       throw error;

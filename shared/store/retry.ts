@@ -83,14 +83,15 @@ export async function batchWriteAll(doc: DynamoDBDocumentClient, table: string, 
   );
 }
 
+/** How batchGetAll reads: some attributes only, and/or strongly consistent reads. */
+export interface BatchReadOptions {
+  projection?: { expression: string; names: Record<string, string> };
+  consistent?: boolean;
+}
+
 /** Reads every key of one table, 100 per call in parallel, re-sending unprocessed keys. Order is not kept. */
-export async function batchGetAll(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  keys: Key[],
-  projection?: { expression: string; names: Record<string, string> },
-  options: RetryOptions = {},
-): Promise<Item[]> {
+export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keys: Key[], read: BatchReadOptions = {}, options: RetryOptions = {}): Promise<Item[]> {
+  const { projection, consistent } = read;
   const results = await Promise.all(
     chunks(keys, 100).map(async (chunk) => {
       const items: Item[] = [];
@@ -104,6 +105,7 @@ export async function batchGetAll(
                 [table]: {
                   Keys: pending,
                   ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}),
+                  ...(consistent ? { ConsistentRead: true } : {}),
                 },
               },
             }),

@@ -9,7 +9,7 @@ import type { BadgeMonth, Market } from '../domain/calendar';
 import type { PolicyDiff, ThresholdChange } from '../domain/simulation';
 import { diffPrefix, diffSk, marketPk, monthRunsPk, monthSk, RUN_SK, runOrderOf, runPk, RUNS_PK, segmentSk } from './keys';
 import { firstConditionFailed, isConditionFailure } from './conditions';
-import { batchWriteAll } from './retry';
+import { batchGetAll, batchWriteAll } from './retry';
 
 export type RunState = 'running' | 'succeeded' | 'failed';
 
@@ -144,8 +144,19 @@ export class RunRepository {
     for await (const page of pages) {
       for (const item of page.Items ?? []) if (!market || (item.markets as Market[]).includes(market)) ids.push(item.runId as string);
     }
-    const runs = await Promise.all(ids.map((id) => this.get(id)));
-    return runs.filter((r): r is Run => r !== null);
+    return this.getMany(ids);
+  }
+
+  /** The runs of `ids` that exist, in the order of `ids`: BatchGetItem, strongly consistent like `get`. */
+  private async getMany(ids: readonly string[]): Promise<Run[]> {
+    const items = await batchGetAll(
+      this.doc,
+      this.table,
+      ids.map((id) => ({ pk: runPk(id), sk: RUN_SK })),
+      { consistent: true },
+    );
+    const byId = new Map(items.map((item) => [item.runId as string, toRun(item)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Whether a segment of the run is done (its counts are in the run). */
@@ -377,8 +388,7 @@ export class RunRepository {
       },
     );
     for await (const page of pages) for (const item of page.Items ?? []) ids.push(item.runId as string);
-    const runs = await Promise.all(ids.map((id) => this.get(id)));
-    return runs.filter((r): r is Run => r !== null && r.state === 'running');
+    return (await this.getMany(ids)).filter((r) => r.state === 'running');
   }
 
   /** Badge months already evaluated by a succeeded, non-dry run of every shop in `market`. */

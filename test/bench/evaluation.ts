@@ -30,7 +30,7 @@
  * Item sizes follow DynamoDB's sizing rules (attribute names + values; numbers about 1 byte per 2 digits)
  * and give the capacity units per shop that docs/scale.md prices.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
@@ -242,21 +242,15 @@ function itemSize(item: Record<string, unknown>): number {
   return Object.entries(item).reduce((s, [k, v]) => s + Buffer.byteLength(k) + sizeOf(v), 0);
 }
 
-/** CPU seconds (user + system) of DynamoDB Local: the java child of this process. */
+/** The java process of DynamoDB Local (behind the launcher's sh watchdog, so not a child of this process). */
+let javaPid: number | undefined;
+
+/** CPU seconds (user + system) of DynamoDB Local's java process, 0 before it runs. */
 function javaCpuSeconds(): number {
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid || !stat.includes('(java)')) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks / 100; // USER_HZ
+  if (javaPid === undefined) return 0;
+  const stat = readFileSync(`/proc/${javaPid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ
 }
 
 interface Meter {
@@ -311,7 +305,8 @@ function floorShop(table: string, shop: BenchShop, encoded: Uint8Array, badge: R
       TableName: table,
       Key: { pk: attr(shopPk(shopId)), sk: attr(monthSk(MONTH)) },
       UpdateExpression: 'SET market = :m, outcome = :out, #result = :r, evaluatedAt = :at, runOrder = :o',
-      ConditionExpression: 'attribute_not_exists(runOrder) OR runOrder <= :o',
+      ConditionExpression: '(attribute_not_exists(runOrder) OR runOrder <= :o) AND attribute_not_exists(revocation)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       ExpressionAttributeNames: { '#result': 'result' },
       ExpressionAttributeValues: {
         ':m': attr(market),
@@ -506,6 +501,7 @@ export async function benchEvaluation(opts: BenchEvaluationOptions = {}): Promis
   const sizes = capacityPerShop(shops, evaluations, encoded);
 
   const db = await startTestDb();
+  javaPid = db.pid;
   // One client pair for ours and the floor, with enough sockets for C x 16 requests in flight.
   const clientConfig = { ...localClientConfig(db.endpoint), requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) } };
   const doc = createDocumentClient(clientConfig);

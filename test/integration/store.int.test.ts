@@ -177,6 +177,41 @@ describe('DynamoDB data layer (DynamoDB Local)', () => {
     await db?.stop();
   });
 
+  describe("a month's record written by a run (putMonth)", () => {
+    const month = '2026-12';
+    const record = (runId: string, program: string | null) => ({
+      shopId: 'th-0500',
+      market: 'TH' as const,
+      month,
+      badge: program ? { program, label: program } : null,
+      programs: [],
+      evaluatedAt: '2026-12-01T00:00:00.000Z',
+      runId,
+    });
+
+    it('written; then revoked (kept) under an older or equal run order; superseded by a newer run whether revoked or not', async () => {
+      const table = await db.table();
+      const svc = testServices(db, table, { clock: testClock('2026-12-01T00:00:00Z') });
+      await putShop(svc, 'th-0500', 'TH');
+      expect(await svc.badges.putMonth(record('r1', 'top-choice'), '2026-12-01T00:00:00.000Z#r1')).toBe('written');
+      const revocation = { at: '2026-12-05T00:00:00.000Z', reason: 'fraudViolations > 0 on 2026-12-04' };
+      await svc.badges.revoke('th-0500', month, revocation);
+
+      // A rerun (a later run order) rewrites the result and keeps the revocation made in between.
+      expect(await svc.badges.putMonth(record('r2', 'top-choice'), '2026-12-06T00:00:00.000Z#r2')).toBe('revoked');
+      const kept = await svc.badges.getMonth('th-0500', month, true);
+      expect(kept).toMatchObject({ runId: 'r2', revocation });
+
+      // An older run arriving late writes nothing, revoked record or not.
+      expect(await svc.badges.putMonth(record('r0', null), '2026-11-30T00:00:00.000Z#r0')).toBe('superseded');
+      expect((await svc.badges.getMonth('th-0500', month, true))?.runId).toBe('r2');
+      expect(await svc.badges.putMonth(record('r0', null), '2026-11-30T00:00:00.000Z#r0', { at: '2026-12-01T00:00:00.000Z', reason: 'x' })).toBe(
+        'superseded',
+      );
+      expect((await svc.badges.getMonth('th-0500', month, true))?.revocation).toEqual(revocation);
+    });
+  });
+
   describe('restatement', () => {
     it('a day ingested again replaces the stored one: one Query returns one item with the new values', async () => {
       const table = await db.table();

@@ -23,6 +23,8 @@ export function testClock(iso: string): TestClock {
 
 export interface TestDb {
   endpoint: string;
+  /** DynamoDB Local's java process (for CPU figures). */
+  pid: number;
   raw: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   /** A new, empty table with the production key schema; returns its name. */
@@ -37,6 +39,7 @@ export async function startTestDb(): Promise<TestDb> {
   const doc = createDocumentClient(config);
   return {
     endpoint: db.endpoint,
+    pid: db.pid,
     raw,
     doc,
     table: async () => {
