@@ -4,39 +4,11 @@
  * Deterministic: the same input gives the same output, key order included.
  */
 import { addDays, type BadgeMonth, type LocalDate } from './calendar';
-import type { Aggregates, MetricName, MetricValue } from './metrics';
-import { heldSince } from './evaluator';
-import type { CertificationType, CompiledProgram, MarketRules, Operator, ShopProfile } from './rules';
+import { generateEvaluator, heldSince, type Evaluator, type ProgramResult } from './evaluator';
+import type { Aggregates } from './metrics';
+import type { CertificationType, CompiledProgram, MarketRules, ShopProfile } from './rules';
 
-export interface ConditionResult {
-  metric: MetricName;
-  op: Operator;
-  threshold: number | string | boolean;
-  actual: MetricValue;
-  passed: boolean;
-}
-
-export interface CriterionResult {
-  id: string;
-  label: string;
-  metric: MetricName | 'certification';
-  op: Operator | 'held';
-  threshold: number | string | boolean;
-  actual: MetricValue;
-  passed: boolean;
-  anyOf?: ConditionResult[];
-  /** Projection only: how far a failing criterion is from passing, in the metric's unit. */
-  gap?: number | null;
-}
-
-export interface ProgramResult {
-  program: string;
-  label: string;
-  version: string;
-  eligible: boolean;
-  excludedBy: CertificationType | null;
-  criteria: CriterionResult[];
-}
+export type { ConditionResult, CriterionResult, ProgramResult } from './evaluator';
 
 export interface Benefit {
   kind: string;
@@ -92,13 +64,32 @@ function badgeOf(program: CompiledProgram, profile: ShopProfile, month: BadgeMon
   return badge;
 }
 
+/**
+ * The generated evaluator of each compiled rules object, made on first use; the last one is kept at hand
+ * (a run evaluates a whole segment, one market and month, with the same rules).
+ */
+const evaluators = new WeakMap<MarketRules, Evaluator>();
+let lastRules: MarketRules | null = null;
+let lastEvaluator: Evaluator | null = null;
+function evaluatorOf(rules: MarketRules): Evaluator {
+  if (rules === lastRules) return lastEvaluator as Evaluator;
+  let evaluator = evaluators.get(rules);
+  if (evaluator === undefined) {
+    evaluator = generateEvaluator(rules.programs);
+    evaluators.set(rules, evaluator);
+  }
+  lastRules = rules;
+  lastEvaluator = evaluator;
+  return evaluator;
+}
+
 /** Evaluates `profile` against the compiled rules of its market and month. */
 export function evaluateShop(profile: ShopProfile, aggregates: Pick<Aggregates, 'metrics'>, rules: MarketRules): ShopEvaluation {
   const month = rules.month;
   const certifications = profile.certifications;
   const first = certifications.length > 0 ? firstDayOf(month) : null;
   const metrics = aggregates.metrics;
-  const programs = rules.evaluate(metrics, certifications, first);
+  const programs = evaluatorOf(rules)(metrics, certifications, first);
   let badge: AwardedBadge | null = null;
   for (let i = 0; i < programs.length; i++) {
     if ((programs[i] as ProgramResult).eligible) {

@@ -5,7 +5,6 @@
  */
 import { MARKETS, type BadgeMonth, type LocalDate, type Market } from './calendar';
 import { METRIC_KINDS, type MetricName, type MetricValue } from './metrics';
-import { generateEvaluator, type Evaluator } from './evaluator';
 
 export const CERTIFICATION_TYPES = ['mall', 'official-shop', 'authorized-seller', 'top-brand', 'super-top-seller'] as const;
 export type CertificationType = (typeof CERTIFICATION_TYPES)[number];
@@ -95,8 +94,6 @@ export interface MarketRules {
   month: BadgeMonth;
   /** In precedence order: the first eligible one is the badge. */
   programs: CompiledProgram[];
-  /** Evaluates `programs` for one shop: generated from them when the rules are compiled (evaluator.ts). */
-  evaluate: Evaluator;
 }
 
 export function inEffect(program: Program, month: BadgeMonth): boolean {
@@ -170,7 +167,7 @@ export function compileRules(catalog: Catalog, market: Market, month: BadgeMonth
         benefits: p.benefits,
       }),
     );
-  return { market, month, programs, evaluate: generateEvaluator(programs) };
+  return { market, month, programs };
 }
 
 /**

@@ -107,19 +107,19 @@ describe('generated evaluator: programs and certifications', () => {
   });
 
   it('a certification required is looked up only for a shop with certifications, and must count on the 1st', () => {
-    const rules = compileRules(catalog, 'TH', '2026-11');
+    const evaluate = generateEvaluator(compileRules(catalog, 'TH', '2026-11').programs);
     const metrics = passingMetrics();
-    const none = rules.evaluate(metrics, [], null);
+    const none = evaluate(metrics, [], null);
     expect(none.map((p) => [p.program, p.eligible])).toEqual([
       ['mall', false],
       ['top-choice', true],
     ]);
     expect(none[0]?.criteria[0]).toMatchObject({ id: 'certification', metric: 'certification', op: 'held', threshold: 'mall', actual: false, passed: false });
-    const held = rules.evaluate(metrics, [cert('mall', '2026-10-01')], '2026-11-01');
+    const held = evaluate(metrics, [cert('mall', '2026-10-01')], '2026-11-01');
     expect(held[0]?.eligible).toBe(true);
-    const lateGrant = rules.evaluate(metrics, [cert('mall', '2026-11-02')], '2026-11-01');
+    const lateGrant = evaluate(metrics, [cert('mall', '2026-11-02')], '2026-11-01');
     expect(lateGrant[0]?.eligible).toBe(false);
-    const revoked = rules.evaluate(metrics, [cert('mall', '2026-01-01', '2026-11-01')], '2026-11-01');
+    const revoked = evaluate(metrics, [cert('mall', '2026-01-01', '2026-11-01')], '2026-11-01');
     expect(revoked[0]?.eligible).toBe(false);
   });
 
