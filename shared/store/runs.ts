@@ -51,6 +51,8 @@ export interface Run {
   reason?: string;
   /** A policy simulation's thresholds (dry runs only), applied to the program versions of the month. */
   changes?: ThresholdChange[];
+  /** A dry run's diff, merged from its segments once when it succeeded (status reads then read it here). */
+  diff?: PolicyDiff;
 }
 
 /** A shop whose badge a dry run changes, with the criteria whose outcome changed (the diff download). */
@@ -85,6 +87,7 @@ function toRun(item: Record<string, unknown>): Run {
     ...(item.queuedAt ? { queuedAt: item.queuedAt as string } : {}),
     ...(item.reason ? { reason: item.reason as string } : {}),
     ...(item.changes ? { changes: item.changes as ThresholdChange[] } : {}),
+    ...(item.diff ? { diff: item.diff as PolicyDiff } : {}),
   };
 }
 
@@ -332,17 +335,21 @@ export class RunRepository {
     }
   }
 
-  /** Ends a run whose segments are all done (or that failed); only the first caller changes it. */
-  async finish(run: Run, state: Exclude<RunState, 'running'>, finishedAt: string, reason?: string): Promise<boolean> {
+  /**
+   * Ends a run whose segments are all done (or that failed); only the first caller changes it. With it go
+   * why it failed as a whole (`reason`) or a succeeded dry run's merged diff (`diff`).
+   */
+  async finish(run: Run, state: Exclude<RunState, 'running'>, finishedAt: string, outcome: { reason?: string; diff?: PolicyDiff } = {}): Promise<boolean> {
+    const { reason, diff } = outcome;
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: runPk(run.runId), sk: RUN_SK },
-          UpdateExpression: reason ? 'SET #s = :s, finishedAt = :f, reason = :r' : 'SET #s = :s, finishedAt = :f',
+          UpdateExpression: `SET #s = :s, finishedAt = :f${reason ? ', reason = :r' : ''}${diff ? ', diff = :d' : ''}`,
           ConditionExpression: state === 'failed' ? '#s = :running' : '#s = :running AND segmentsDone = segmentsTotal',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':s': state, ':f': finishedAt, ':running': 'running', ...(reason ? { ':r': reason } : {}) },
+          ExpressionAttributeValues: { ':s': state, ':f': finishedAt, ':running': 'running', ...(reason ? { ':r': reason } : {}), ...(diff ? { ':d': diff } : {}) },
         }),
       );
     } catch (error) {

@@ -397,11 +397,22 @@ export async function processSegment(
   return { ...counts, failures };
 }
 
-/** Ends a run whose segments are all done: failed when a shop failed, else succeeded (only once). */
+/** A dry run's diff: its segments' partial diffs, merged. */
+async function mergedDiff(svc: Services, runId: string): Promise<PolicyDiff> {
+  const parts = await svc.runs.segmentDiffs(runId);
+  return parts.reduce((diff, part) => diff.merge(part), new SimulationDiff()).toJSON();
+}
+
+/**
+ * Ends a run whose segments are all done: failed when a shop failed, else succeeded (only once). A dry
+ * run that succeeded keeps its merged diff, so that status reads do not merge every segment again.
+ */
 async function finishIfDone(svc: Services, runId: string): Promise<void> {
   const run = await svc.runs.get(runId);
   if (run && run.state === 'running' && run.segmentsDone >= run.segmentsTotal) {
-    await svc.runs.finish(run, run.shops.failed > 0 ? 'failed' : 'succeeded', svc.clock().toISOString());
+    const state = run.shops.failed > 0 ? 'failed' : 'succeeded';
+    const diff = run.dryRun && state === 'succeeded' ? await mergedDiff(svc, runId) : undefined;
+    await svc.runs.finish(run, state, svc.clock().toISOString(), { diff });
   }
 }
 
@@ -420,7 +431,7 @@ export async function failSegment(svc: Services, message: SegmentMessage, reason
   const run = await svc.runs.get(message.runId);
   if (!run || run.state !== 'running') return false;
   const why = reason ?? `segment ${message.market}#${message.shard} kept failing and was dead-lettered`;
-  return svc.runs.finish(run, 'failed', svc.clock().toISOString(), why);
+  return svc.runs.finish(run, 'failed', svc.clock().toISOString(), { reason: why });
 }
 
 /** Due months not yet evaluated per market, from the earliest first month of the shops held. */
@@ -436,7 +447,7 @@ export async function dueUnevaluated(svc: Services, earliest: Map<Market, BadgeM
   return byMonth;
 }
 
-/** A run as the API shows it (contract: GET /v1/evaluations/{runId}); `failures` and `diff` come from its segments. */
+/** A run as the API shows it (contract: GET /v1/evaluations/{runId}); `failures` come from its segments, `diff` as runStatus finds it. */
 export function runView(run: Run, failures: ShopFailure[] = [], diff?: PolicyDiff) {
   const { runId, month, markets, dryRun, trigger, state, shops, startedAt, finishedAt } = run;
   return {
@@ -463,8 +474,9 @@ export type RunView = ReturnType<typeof runView>;
 export async function runStatus(svc: Services, run: Run): Promise<RunView> {
   const [failures, diff] = await Promise.all([
     run.shops.failed > 0 ? svc.runs.failures(run.runId) : [],
-    // Every dry run, once succeeded, carries its diff against the stored month records.
-    run.dryRun && run.state === 'succeeded' ? svc.runs.segmentDiffs(run.runId).then((parts) => parts.reduce((d, part) => d.merge(part), new SimulationDiff()).toJSON()) : undefined,
+    // Every dry run, once succeeded, carries its diff against the stored month records (kept on the run
+    // when it finished; merged here only for a run finished before the diff was kept).
+    run.dryRun && run.state === 'succeeded' ? (run.diff ?? mergedDiff(svc, run.runId)) : undefined,
   ]);
   return runView(run, failures, diff);
 }

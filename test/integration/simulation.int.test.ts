@@ -105,6 +105,8 @@ describe('a month with no stored records', () => {
       failing: { 'mall/certification': 5, 'top-choice/violation-points': 1 },
       shops: ['th-a', 'th-b', 'th-c', 'th-d', 'th-mall'].map((shopId) => ({ shopId, before: null, after: shopId === 'th-mall' ? 'mall' : 'top-choice' })),
     });
+    // Merged once, when the run succeeded, and kept on it: a status read does not merge every segment again.
+    expect((await svc.runs.get(status.runId))?.diff).toEqual(status.diff);
     for (const f of FIXTURES) expect(await svc.badges.getMonth(f.shopId, MONTH)).toBeNull();
   });
 });
