@@ -11,9 +11,9 @@
  *
  * What may become code, and nothing else: metric names (checked against METRIC_NAMES and written as
  * property reads), operators (the closed OPERATORS list, each mapped to a fixed expression), finite numeric
- * thresholds (written by String()), and true/false. Every other value (ids, labels, versions, string and
- * boolean thresholds, certification types, grant windows) is read from a constants array, so no text from
- * the catalog is ever part of the source.
+ * thresholds (written by String()), and whether null passes (true/false). Every other value (ids, labels,
+ * versions, string and boolean thresholds, certification types, grant windows) is read from a constants
+ * array, so no text from the catalog is ever part of the source.
  */
 import type { LocalDate } from './calendar';
 import { METRIC_KINDS, type MetricName, type MetricValue } from './metrics';
@@ -91,7 +91,8 @@ class Source {
 
   /** An expression reading `value` from the constants array. */
   constant(value: unknown): string {
-    let index = this.constants.indexOf(value);
+    // Object.is, not indexOf: a threshold of -0 must come back as -0, not as a 0 met earlier.
+    let index = this.constants.findIndex((c) => Object.is(c, value));
     if (index < 0) index = this.constants.push(value) - 1;
     return `K[${index}]`;
   }

@@ -54,6 +54,19 @@ describe('generated evaluator: conditions mean what compare means', () => {
     expect(verdict('lateDispatchRate', '<', 0.03, undefined, true)).toBe(false);
   });
 
+  it('each criterion reports its own threshold, -0 and 0 apart (constants are told apart with Object.is)', () => {
+    const shape = program({
+      criteria: [
+        { id: 'zero', label: 'Z', anyOf: null, ...condition('violationPoints', '<=', 0) },
+        { id: 'minus-zero', label: 'M', anyOf: null, ...condition('violationPoints', '<=', -0) },
+      ],
+    });
+    const [result] = generateEvaluator([shape])({ violationPoints: 0 } as Record<MetricName, MetricValue>, [], null);
+    expect(Object.is(result?.criteria[0]?.threshold, 0)).toBe(true);
+    expect(Object.is(result?.criteria[1]?.threshold, -0)).toBe(true);
+    expect(result?.criteria.map((c) => c.passed)).toEqual([true, true]);
+  });
+
   it('a threshold that is not a finite number is read as a constant and still compares', () => {
     expect(verdict('gmv', '<', Number.POSITIVE_INFINITY, 1e300)).toBe(true);
     expect(verdict('gmv', '>', Number.NaN, 1)).toBe(false);
