@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -246,7 +246,7 @@ async function isLockStale(lockDir: string): Promise<boolean> {
   }
   if (Date.now() - owner.createdAt > LOCK_STALE_MS) return true;
   // A crashed owner on this machine is detectable right away; no need to wait for the age limit.
-  return owner.host === hostname() && !isProcessAlive(owner.pid);
+  return owner.host === hostname() && processGone(owner.pid);
 }
 
 async function readLockOwner(lockDir: string): Promise<LockOwner | 'unknown' | 'gone'> {
@@ -278,6 +278,35 @@ function isProcessAlive(pid: number): boolean {
     // EPERM means it exists but belongs to someone else.
     return isErrnoException(error) && error.code === 'EPERM';
   }
+}
+
+/**
+ * Whether `pid` has exited: no such process, or (Linux) a zombie that holds nothing any more and waits for
+ * its parent to collect it. An orphaned engine's parent is init, which may collect it late.
+ */
+export function processGone(pid: number): boolean {
+  if (!isProcessAlive(pid)) return true;
+  if (process.platform !== 'linux') return false;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true; // gone since
+  }
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
+/** How long a start waits for an abandoned engine it killed to be gone (a JVM with a large heap exits slowly). */
+const ABANDONED_EXIT_TIMEOUT_MS = 15_000;
+
+/** Polls until `pid` is gone (no event tells of a process that is not our child); false at the deadline. */
+async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!processGone(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
 }
 
 function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
@@ -519,7 +548,8 @@ async function recordEngine(enginePid: number, port: number): Promise<string> {
 }
 
 async function ownerAlive(record: EngineRecord): Promise<boolean> {
-  if (!isProcessAlive(record.ownerPid)) return false;
+  // A killed owner can linger as a zombie until init collects it: that owner is dead.
+  if (processGone(record.ownerPid)) return false;
   if (record.ownerStart === undefined) return true;
   const start = await processStart(record.ownerPid);
   return start === undefined || start === record.ownerStart;
@@ -555,8 +585,10 @@ export async function stopAbandonedEngines(): Promise<number[]> {
         continue; // being written by its owner right now
       }
       if (record.host !== hostname() || (await ownerAlive(record))) continue;
-      if (isProcessAlive(record.enginePid) && (await isRecordedEngine(record))) {
+      if (!processGone(record.enginePid) && (await isRecordedEngine(record))) {
         process.kill(record.enginePid, 'SIGKILL');
+        // Gone before this start goes on: its memory and its port are free, and a caller that asks sees it.
+        if (!(await waitGone(record.enginePid, ABANDONED_EXIT_TIMEOUT_MS))) throw new Error(`DynamoDB Local ${record.enginePid} (abandoned) did not exit after SIGKILL`);
         stopped.push(record.enginePid);
       }
       await rm(file, { force: true });

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../functions/local/dynamodb-local';
+import { localClientConfig, processGone } from '../../functions/local/dynamodb-local';
 import { prng } from '../../functions/local/prng';
 import { addDays, addMonths, assessmentPeriod, monthContaining, type BadgeMonth, type LocalDate } from '../../shared/domain/calendar';
 import { daySk, monthSk, PROFILE_SK, shopPk } from '../../shared/store/keys';
@@ -42,13 +42,9 @@ const javaPids = new Set<number>();
 const dataDirs: string[] = [];
 const running = new Set<ChildProcess>();
 
+/** Alive: not exited (a zombie waiting for init to collect it counts as gone: it holds nothing). */
 function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return !processGone(pid);
 }
 
 /** Waits on a condition, polling it; fails with `what` after the deadline. */
