@@ -15,6 +15,8 @@ const schema = z.object({
   /** Set only locally / in tests: the DynamoDB Local endpoint. */
   DYNAMODB_ENDPOINT: url(),
   AWS_REGION: z._default(z.string({ error: MISSING }), 'us-east-1'),
+  /** 'true' where the table deletes days by TTL (AWS, set by the table's binding): old months cannot be rerun. */
+  DAYS_EXPIRE: z.optional(z.enum(['true', 'false'], { error: 'DAYS_EXPIRE must be true or false' })),
 });
 
 export type Config = z.infer<typeof schema>;

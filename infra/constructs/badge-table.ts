@@ -128,13 +128,16 @@ export class BadgeTable extends Construct {
   }
 
   /**
-   * Gives the function the table's name (TABLE_NAME) and its grant from TABLE_ACCESS: the listed actions
-   * on the table, under a leading-key condition where it has one, and Query on the shard index if needed.
+   * Gives the function the table's name (TABLE_NAME), that its days expire (DAYS_EXPIRE), and its grant
+   * from TABLE_ACCESS: the listed actions on the table, under a leading-key condition where it has one,
+   * and Query on the shard index if needed.
    */
   bind(fn: BadgeFunction): void {
     const access = TABLE_ACCESS[fn.name];
     if (!access) throw new Error(`${fn.name} has no entry in TABLE_ACCESS: list the table actions it needs there`);
     fn.fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    // This table deletes days by TTL: a run of a month whose days are gone is refused (shared/config.ts).
+    fn.fn.addEnvironment('DAYS_EXPIRE', 'true');
     fn.fn.addToRolePolicy(
       new PolicyStatement({
         actions: access.actions.map((a) => `dynamodb:${a}`),

@@ -21,6 +21,7 @@ export function services(options: { maxAttempts?: number } = {}): Services {
   const built = createServices({
     doc: createDocumentClient({ ...dynamoConfig(config), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) }),
     table: config.TABLE_NAME,
+    daysExpire: config.DAYS_EXPIRE === 'true',
     ...(config.SEGMENT_QUEUE_URL ? { queue: new SqsSegmentQueue(config.SEGMENT_QUEUE_URL, config.AWS_REGION) } : {}),
   });
   installServices(built);

@@ -1,7 +1,7 @@
 /** Daily metrics: one item per shop and market-local date, so a restated day replaces the old one. */
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { addMonths, dayNumber, firstDay, monthAssessedOn, type LocalDate } from '../domain/calendar';
+import { addMonths, dayNumber, firstDay, monthAssessedOn, validity, type BadgeMonth, type LocalDate, type Market } from '../domain/calendar';
 import { COUNTERS, GAUGES, PEAKS, type DailyRecord } from '../domain/metrics';
 import { daySk, shopPk } from './keys';
 import { batchWriteAll, type RetryOptions } from './retry';
@@ -24,6 +24,15 @@ export const RERUNNABLE_MONTHS = 3;
 export function dayExpiresAt(date: LocalDate): number {
   const lastRerunnable = addMonths(monthAssessedOn(date), RERUNNABLE_MONTHS - 1);
   return (dayNumber(firstDay(addMonths(lastRerunnable, 1))) + 1) * 86_400;
+}
+
+/**
+ * Until when badge month `month` may be evaluated again in `market` where days expire (AWS): the end of the
+ * last of the RERUNNABLE_MONTHS badge months, market-local. Its period's days are kept 16 to 31 hours
+ * longer (dayExpiresAt), so a run started before then reads every day.
+ */
+export function daysKeptUntil(month: BadgeMonth, market: Market): Date {
+  return validity(addMonths(month, RERUNNABLE_MONTHS - 1), market).validUntil;
 }
 
 /** A daily record's attributes, in one order (the item also holds pk and sk). */

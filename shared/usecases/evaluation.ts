@@ -34,6 +34,7 @@ import { MAX_FAILURES_LISTED, type DiffRow, type Run, type RunTrigger, type Shop
 import { chunks, mapLimited } from '../store/retry';
 import type { Revocation } from '../store/shops';
 import { runOrderOf } from '../store/keys';
+import { daysKeptUntil } from '../store/metrics';
 import { SHARDS_PER_MARKET } from '../store/table';
 import type { SegmentMessage, Services } from './services';
 
@@ -87,6 +88,23 @@ function refuseOpenPeriods(month: BadgeMonth, markets: Market[], now: Date): voi
   }
 }
 
+/**
+ * Where days expire (AWS), a month whose period's days are no longer kept in a requested market: a run
+ * would evaluate every shop on missing data and write wrong records over the right ones (docs/scale.md
+ * "Keeping the days"). Kept: the current badge month and the two before it, market-local.
+ */
+function refuseExpiredDays(month: BadgeMonth, markets: Market[], now: Date): void {
+  const gone = markets.filter((m) => now >= daysKeptUntil(month, m));
+  if (gone.length === 0) return;
+  const until = daysKeptUntil(month, gone[0] as Market).toISOString();
+  throw conflict(
+    `the daily metrics of ${month} are no longer kept in ${gone.join(', ')} (days are kept for the current badge month and the two before it; ` +
+      `${month} could be evaluated until ${until}): its records stay as its last run wrote them; ` +
+      'correct a shop of an older month with POST /v1/shops/{shopId}/revocations',
+    gone.map((m) => ({ path: 'month', message: `${m}: ${month} could be evaluated until ${daysKeptUntil(month, m).toISOString()}`, market: m })),
+  );
+}
+
 /** The named shops by market; 400 naming every id with no profile in `markets` (any market when absent). */
 async function shopsByMarket(svc: Services, shopIds: string[], markets: Market[] | undefined): Promise<Partial<Record<Market, string[]>>> {
   const unique = [...new Set(shopIds)];
@@ -117,7 +135,8 @@ function newRun(fields: Pick<Run, 'runId' | 'month' | 'markets' | 'dryRun' | 'tr
 
 /**
  * Starts a run (202 + runId at the API): 400 for a named shop without a profile in the markets, 409 when
- * a market's assessment period has not ended yet. Operator runs and the start-up catch-up.
+ * a market's assessment period has not ended yet, or (where days expire) when the month's days are gone.
+ * Operator runs and the start-up catch-up.
  */
 export async function startRun(svc: Services, request: RunRequest): Promise<Run> {
   const now = svc.clock();
@@ -133,6 +152,7 @@ export async function startRun(svc: Services, request: RunRequest): Promise<Run>
   // Named shops without markets: the markets of those shops, in catalog order.
   const markets = requested ?? (shopIds ? MARKET_CODES.filter((m) => shopIds[m]) : [...MARKET_CODES]);
   refuseOpenPeriods(request.month, markets, now);
+  if (svc.daysExpire) refuseExpiredDays(request.month, markets, now);
   const startedAt = now.toISOString();
   const run = newRun({
     runId: randomUUID(),

@@ -40,6 +40,8 @@ export interface Services {
   rules: RulesCache;
   queue: SegmentQueue;
   clock: () => Date;
+  /** Days expire by TTL (AWS): a month whose days are no longer kept is not evaluated again (409). */
+  daysExpire: boolean;
 }
 
 export function createServices(opts: {
@@ -49,6 +51,7 @@ export function createServices(opts: {
   clock?: () => Date;
   catalog?: Catalog;
   retry?: RetryOptions;
+  daysExpire?: boolean;
 }): Services {
   const catalog = opts.catalog ?? loadCatalog();
   return {
@@ -64,5 +67,6 @@ export function createServices(opts: {
       },
     },
     clock: opts.clock ?? (() => new Date()),
+    daysExpire: opts.daysExpire ?? false,
   };
 }

@@ -202,10 +202,11 @@ describe('functions', () => {
   it('web serves built files only: no table name and no table grant', () => {
     const fn = template.findResources('AWS::Lambda::Function')[logicalId(fns.web)] as { Properties: { Environment: { Variables: Json } } };
     expect('TABLE_NAME' in fn.Properties.Environment.Variables).toBe(false);
+    expect('DAYS_EXPIRE' in fn.Properties.Environment.Variables).toBe(false);
     expect(statementsOf('web').flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it.each(names)('%s runs Node.js 22 on arm64 with source maps, Powertools and the table name, without X-Ray', (name) => {
+  it.each(names)('%s runs Node.js 22 on arm64 with source maps, Powertools, the table name and its expiring days, without X-Ray', (name) => {
     const resources = template.findResources('AWS::Lambda::Function');
     const fn = resources[logicalId(fns[name])] as { Properties: Json } | undefined;
     expect(fn).toBeDefined();
@@ -217,6 +218,8 @@ describe('functions', () => {
       Environment: {
         Variables: {
           TABLE_NAME: { Ref: logicalId(stack.table.table) },
+          // The table deletes days by TTL: an operator's run of a month whose days are gone is refused.
+          DAYS_EXPIRE: 'true',
           POWERTOOLS_SERVICE_NAME: 'seller-badges',
           POWERTOOLS_METRICS_NAMESPACE: 'SellerBadges',
           NODE_OPTIONS: '--enable-source-maps',

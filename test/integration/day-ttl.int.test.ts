@@ -7,7 +7,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, assessmentPeriod, dayNumber, MARKET_CODES, validity, type Market } from '../../shared/domain/calendar';
-import { dayExpiresAt, RERUNNABLE_MONTHS } from '../../shared/store/metrics';
+import { dayExpiresAt, daysKeptUntil, RERUNNABLE_MONTHS } from '../../shared/store/metrics';
 import { TABLE } from '../../shared/store/table';
 import { ingestMetrics } from '../../shared/usecases/ingest';
 import type { Services } from '../../shared/usecases/services';
@@ -85,8 +85,10 @@ describe('DAY# items expire by TTL', () => {
       for (let day = period.from; day <= period.to; day = addDays(day, 1)) {
         const expiresAtMs = dayExpiresAt(day) * 1000;
         for (const market of MARKET_CODES) {
-          // A rerun of `month` may start until the end of its third badge month, market-local.
-          expect(expiresAtMs).toBeGreaterThanOrEqual(validity(lastRerunMonth, market).validUntil.getTime());
+          // A rerun of `month` may start until the end of its third badge month, market-local (where days
+          // expire, startRun refuses it after daysKeptUntil), and has 16 hours at least to read the days.
+          expect(daysKeptUntil(month, market)).toEqual(validity(lastRerunMonth, market).validUntil);
+          expect(expiresAtMs - daysKeptUntil(month, market).getTime()).toBeGreaterThanOrEqual(16 * 3_600_000);
         }
         // The signals route reads the 30 days ending yesterday: a day is needed 31 days at most.
         expect(dayExpiresAt(day) / 86_400 - dayNumber(day)).toBeGreaterThan(31);

@@ -289,6 +289,30 @@ describe('evaluation runs (DynamoDB Local, real worker through the local queue)'
     expect(ok.shops).toEqual({ evaluated: 5, awarded: 1, failed: 0 });
   });
 
+  it('where days expire (AWS), a month is evaluated until the end of M+2, market-local, and refused (conflict) after; locally always', async () => {
+    const w = await world('2027-01-31T16:59:59Z'); // the last second of January 2027 in Bangkok
+    useServices(w.svc);
+    const aws: Services = { ...w.svc, daysExpire: true };
+    const last = await startRun(aws, { month: MONTH, markets: ['TH'], dryRun: true });
+    await w.queue.idle();
+    expect((await w.svc.runs.get(last.runId))?.shops).toEqual(expectedCounts(['TH']));
+
+    w.clock.now = new Date('2027-01-31T17:00:00Z'); // February in Bangkok; still January in Los Angeles
+    for (const dryRun of [false, true]) {
+      const refused = await startRun(aws, { month: MONTH, markets: ['TH', 'US'], dryRun }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AppError);
+      expect(refused).toMatchObject({ code: 'conflict', status: 409 });
+      expect((refused as AppError).message).toContain('daily metrics of 2026-11 are no longer kept in TH');
+      expect((refused as AppError).message).toContain('2027-01-31T17:00:00.000Z');
+      expect((refused as AppError).details.map((d) => d.market)).toEqual(['TH']);
+    }
+    expect(await w.svc.runs.running()).toEqual([]);
+    expect(w.queue.depth).toBe(0);
+    // December's days are kept a month longer; and where days do not expire (the local stack) November runs.
+    expect((await runToEnd({ ...w, svc: aws }, { month: '2026-12', markets: ['TH'], dryRun: true })).state).toBe('succeeded');
+    expect((await runToEnd(w, { month: MONTH, markets: ['TH'], dryRun: true })).shops).toEqual(expectedCounts(['TH']));
+  });
+
   it('a dry run counts like a real run but writes no month record', async () => {
     const w = await world();
     const dry = await runToEnd(w, { month: MONTH, markets: ['TH', 'US'], dryRun: true });
