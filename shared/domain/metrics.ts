@@ -130,25 +130,35 @@ export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
 
-/**
- * Aggregates the records of one shop that fall inside `period`; records outside it are ignored, so a
- * caller may pass a wider range. Records may come in any order; one record per date is assumed (the store
- * keys days by shop + date, so a restated day has already replaced the old one).
- */
-export function aggregate(records: readonly DailyRecord[], period: Pick<AssessmentPeriod, 'from' | 'to'>): Aggregates {
+/** The counters of the records inside `period` summed, with how many days had a record and the last one. */
+export function sumCounters(records: readonly DailyRecord[], period: Pick<AssessmentPeriod, 'from' | 'to'>): Pick<Aggregates, 'days' | 'lastDate' | 'sums'> {
   const sums = zeroSums();
-  const gaugeAt: Partial<Record<Gauge, LocalDate>> = {};
-  const gauges: Partial<Record<Gauge, MetricValue>> = {};
-  const peaks: Record<Peak, number | null> = { fraudViolations: null, counterfeitViolations: null };
   let days = 0;
   let lastDate: LocalDate | null = null;
-
   for (const record of records) {
     const date = record.date;
     if (date < period.from || date > period.to) continue;
     days++;
     if (lastDate === null || date > lastDate) lastDate = date;
     for (const c of COUNTERS) sums[c] += record[c];
+  }
+  return { days, lastDate, sums };
+}
+
+/**
+ * Aggregates the records of one shop that fall inside `period`; records outside it are ignored, so a
+ * caller may pass a wider range. Records may come in any order; one record per date is assumed (the store
+ * keys days by shop + date, so a restated day has already replaced the old one).
+ */
+export function aggregate(records: readonly DailyRecord[], period: Pick<AssessmentPeriod, 'from' | 'to'>): Aggregates {
+  const { days, lastDate, sums } = sumCounters(records, period);
+  const gaugeAt: Partial<Record<Gauge, LocalDate>> = {};
+  const gauges: Partial<Record<Gauge, MetricValue>> = {};
+  const peaks: Record<Peak, number | null> = { fraudViolations: null, counterfeitViolations: null };
+
+  for (const record of records) {
+    const date = record.date;
+    if (date < period.from || date > period.to) continue;
     for (const g of GAUGES) {
       const value = record[g];
       if (value === undefined || value === null) continue;

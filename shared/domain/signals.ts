@@ -1,10 +1,10 @@
 /**
  * Trust signals (contract: "Trust signals"): the live rates a buyer sees beside the badge, summed over
- * the daily records of a trailing window (the same sums `aggregate` makes). Pure: the records and the
+ * the daily records of a trailing window (the counters' sums that `aggregate` starts from). Pure: the records and the
  * window come in.
  */
 import type { DateRange, LocalDate } from './calendar';
-import { aggregate, type DailyRecord } from './metrics';
+import { sumCounters, type DailyRecord } from './metrics';
 
 /** Fewer events than this and a rate says more about luck than about the shop: the signal is null. */
 export const MIN_SIGNAL_EVENTS = 20;
@@ -37,7 +37,7 @@ function signal(value: () => number, events: number): Signal | null {
 
 /** The signals of the records dated inside `window` (others are ignored, so callers may over-read). */
 export function trustSignals(records: readonly DailyRecord[], window: DateRange): SignalsSummary {
-  const { lastDate, sums } = aggregate(records, window);
+  const { lastDate, sums } = sumCounters(records, window);
   return {
     asOf: lastDate,
     signals: {

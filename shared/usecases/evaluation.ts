@@ -94,14 +94,14 @@ function refuseOpenPeriods(month: BadgeMonth, markets: Market[], now: Date): voi
  * "Keeping the days"). Kept: the current badge month and the two before it, market-local.
  */
 function refuseExpiredDays(month: BadgeMonth, markets: Market[], now: Date): void {
-  const gone = markets.filter((m) => now >= daysKeptUntil(month, m));
-  if (gone.length === 0) return;
-  const until = daysKeptUntil(month, gone[0] as Market).toISOString();
+  const gone = markets.map((market) => ({ market, until: daysKeptUntil(month, market).toISOString() })).filter((m) => now.toISOString() >= m.until);
+  const first = gone[0];
+  if (!first) return;
   throw conflict(
-    `the daily metrics of ${month} are no longer kept in ${gone.join(', ')} (days are kept for the current badge month and the two before it; ` +
-      `${month} could be evaluated until ${until}): its records stay as its last run wrote them; ` +
+    `the daily metrics of ${month} are no longer kept in ${gone.map((m) => m.market).join(', ')} (days are kept for the current badge month and the two before it; ` +
+      `${month} could be evaluated until ${first.until}): its records stay as its last run wrote them; ` +
       'correct a shop of an older month with POST /v1/shops/{shopId}/revocations',
-    gone.map((m) => ({ path: 'month', message: `${m}: ${month} could be evaluated until ${daysKeptUntil(month, m).toISOString()}`, market: m })),
+    gone.map((m) => ({ path: 'month', message: `${m.market}: ${month} could be evaluated until ${m.until}`, market: m.market })),
   );
 }
 

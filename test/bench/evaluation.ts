@@ -437,8 +437,11 @@ async function load(svc: Services, doc: DynamoDBDocumentClient, table: string, s
   return { seconds: timer.stop().seconds, profileSeconds, items: shops.reduce((a, s) => a + 1 + s.records.length, 0) };
 }
 
-/** Our monthly run: startRun, the real worker handler behind LocalSegmentQueue at `concurrency`, until idle. */
-async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, markets: Market[], concurrency: number, expect: { shops: number; awarded: number }) {
+/**
+ * Services over `table` whose queue is a LocalSegmentQueue running the real worker handler at
+ * `concurrency`, counting dead letters (the evaluation and simulation sections run their months on it).
+ */
+export async function workerQueue(db: TestDb, table: string, doc: DynamoDBDocumentClient, concurrency: number) {
   let deadLetters = 0;
   // The worker handler builds its services on import unless some are installed: install ours first.
   const svc = testServices(db, table, { clock: testClock(CLOCK), doc, queue: { send: (m) => queue.send(m) } });
@@ -450,13 +453,19 @@ async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, 
       deadLetters++;
     },
   });
+  return { svc, queue, deadLetters: () => deadLetters };
+}
+
+/** Our monthly run: startRun, the real worker handler behind LocalSegmentQueue at `concurrency`, until idle. */
+async function oursPass(db: TestDb, table: string, doc: DynamoDBDocumentClient, markets: Market[], concurrency: number, expect: { shops: number; awarded: number }) {
+  const { svc, queue, deadLetters } = await workerQueue(db, table, doc, concurrency);
   const timer = meter();
   const started = await startRun(svc, { month: MONTH, markets });
   await queue.idle();
   const m = timer.stop();
   const run = await svc.runs.get(started.runId);
-  if (!run || run.state !== 'succeeded' || run.shops.evaluated !== expect.shops || run.shops.failed !== 0 || deadLetters > 0) {
-    throw new Error(`the run did not succeed for all ${expect.shops} shops: ${JSON.stringify(run)} (dead letters: ${deadLetters})`);
+  if (!run || run.state !== 'succeeded' || run.shops.evaluated !== expect.shops || run.shops.failed !== 0 || deadLetters() > 0) {
+    throw new Error(`the run did not succeed for all ${expect.shops} shops: ${JSON.stringify(run)} (dead letters: ${deadLetters()})`);
   }
   if (run.shops.awarded !== expect.awarded) throw new Error(`the run awarded ${run.shops.awarded} badges, the engine ${expect.awarded}`);
   return { ...m, run };

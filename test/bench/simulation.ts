@@ -23,17 +23,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Market } from '../../shared/domain/calendar';
 import type { DailyRecord } from '../../shared/domain/metrics';
 import type { ThresholdChange } from '../../shared/domain/simulation';
-import { logger } from '../../shared/http/middleware';
-import { useServices } from '../../shared/runtime';
+import { logger } from '../../shared/observability/logger';
 import { createDocumentClient } from '../../shared/store/client';
 import { PROFILE_SK, shardOf, shardPk, shopPk } from '../../shared/store/keys';
 import { batchWriteAll, mapLimited } from '../../shared/store/retry';
 import { runStatus, startRun, type RunView } from '../../shared/usecases/evaluation';
 import type { Services } from '../../shared/usecases/services';
 import { localClientConfig } from '../../functions/local/dynamodb-local';
-import { LocalSegmentQueue } from '../../functions/local/queue';
-import { startTestDb, testClock, testServices } from '../support/harness';
-import { benchShops, CLOCK, MONTH } from './evaluation';
+import { startTestDb } from '../support/harness';
+import { benchShops, MONTH, workerQueue } from './evaluation';
 import type { Section } from './run';
 import { median, r3 } from './stats';
 
@@ -103,17 +101,7 @@ export async function benchSimulation(opts: BenchSimulationOptions = {}): Promis
   try {
     logger.setLogLevel('WARN');
     const table = await db.table();
-    let deadLetters = 0;
-    // The worker handler reads the installed services at every message: install ours before it runs.
-    const svc = testServices(db, table, { clock: testClock(CLOCK), doc, queue: { send: (m) => queue.send(m) } });
-    useServices(svc);
-    const { handler } = await import('../../functions/worker/handler');
-    const queue: LocalSegmentQueue = new LocalSegmentQueue(handler, {
-      concurrency,
-      deadLetter: async () => {
-        deadLetters++;
-      },
-    });
+    const { svc, queue, deadLetters } = await workerQueue(db, table, doc, concurrency);
 
     const loadStarted = performance.now();
     await load(svc, doc, table, shops);
@@ -128,8 +116,8 @@ export async function benchSimulation(opts: BenchSimulationOptions = {}): Promis
       if (!stored) throw new Error(`${what}: run ${run.runId} not found`);
       const view = await runStatus(svc, stored);
       const seconds = (performance.now() - started) / 1e3;
-      if (view.state !== 'succeeded' || view.shops.evaluated !== n || view.shops.failed !== 0 || deadLetters > 0) {
-        throw new Error(`${what} did not succeed for all ${n} shops: ${JSON.stringify({ ...view, diff: undefined })} (dead letters: ${deadLetters})`);
+      if (view.state !== 'succeeded' || view.shops.evaluated !== n || view.shops.failed !== 0 || deadLetters() > 0) {
+        throw new Error(`${what} did not succeed for all ${n} shops: ${JSON.stringify({ ...view, diff: undefined })} (dead letters: ${deadLetters()})`);
       }
       if (request.dryRun) {
         const diff = view.diff;

@@ -4,7 +4,6 @@
  * the real worker handler. Waits are on queue.idle() or on returned promises, never on sleeps.
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalSegmentQueue } from '../../functions/local/queue';
 import type { BadgeMonth, LocalDate, Market } from '../../shared/domain/calendar';
@@ -23,7 +22,7 @@ import { ingestMetrics } from '../../shared/usecases/ingest';
 import { lookupBadges } from '../../shared/usecases/lookup';
 import type { SegmentMessage, Services } from '../../shared/usecases/services';
 import { localClientConfig } from '../../functions/local/dynamodb-local';
-import { startTestDb, testClock, testServices, type TestClock, type TestDb } from '../support/harness';
+import { startTestDb, testClock, testServices, type TestClock, type TestDb, importRunHandlers, type RunHandlers } from '../support/harness';
 import { healthyDay, healthyDays, type DayValues } from '../support/records';
 
 // ---------------------------------------------------------------------------------------------
@@ -82,8 +81,8 @@ const expectedCounts = (markets: Market[]) => {
 // ---------------------------------------------------------------------------------------------
 
 let db: TestDb;
-let worker: (event: SQSEvent) => Promise<SQSBatchResponse>;
-let deadLetter: (event: SQSEvent) => Promise<void>;
+let worker: RunHandlers['worker'];
+let deadLetter: RunHandlers['deadLetter'];
 
 interface World {
   table: string;
@@ -170,10 +169,7 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'WARN'); // keep the worker's per-segment info lines out of the output
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true'); // and its per-segment metrics
   db = await startTestDb();
-  // The worker module builds its services at import: install some before importing it.
-  useServices(testServices(db, await db.table()));
-  ({ handler: worker } = await import('../../functions/worker/handler'));
-  ({ handler: deadLetter } = await import('../../functions/dead-letter/handler'));
+  ({ worker, deadLetter } = await importRunHandlers(db));
 });
 
 afterAll(async () => {

@@ -7,7 +7,6 @@
  * queue becoming idle or on returned promises.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localClientConfig } from '../../functions/local/dynamodb-local';
 import { LocalSegmentQueue } from '../../functions/local/queue';
@@ -32,7 +31,7 @@ import {
 import { ingestMetrics } from '../../shared/usecases/ingest';
 import { lookupBadges } from '../../shared/usecases/lookup';
 import type { SegmentMessage, SegmentQueue, Services } from '../../shared/usecases/services';
-import { startTestDb, testClock, testServices, type TestClock, type TestDb } from '../support/harness';
+import { startTestDb, testClock, testServices, type TestClock, type TestDb, importRunHandlers, type RunHandlers } from '../support/harness';
 import { healthyDay, healthyDays } from '../support/records';
 
 const MONTH = '2026-12';
@@ -85,8 +84,8 @@ function holdingQueue(): SegmentQueue & { sent: SegmentMessage[] } {
 // ---------------------------------------------------------------------------------------------
 
 let db: TestDb;
-let worker: (event: SQSEvent) => Promise<SQSBatchResponse>;
-let deadLetter: (event: SQSEvent) => Promise<void>;
+let worker: RunHandlers['worker'];
+let deadLetter: RunHandlers['deadLetter'];
 
 interface World {
   table: string;
@@ -124,9 +123,7 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'CRITICAL'); // the failures these tests cause are logged on purpose
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   db = await startTestDb();
-  useServices(testServices(db, await db.table()));
-  ({ handler: worker } = await import('../../functions/worker/handler'));
-  ({ handler: deadLetter } = await import('../../functions/dead-letter/handler'));
+  ({ worker, deadLetter } = await importRunHandlers(db));
 });
 
 afterAll(async () => {

@@ -15,7 +15,6 @@
  *
  * TopChoice TH volume is "150 completed orders or THB35,000 (3,500,000 minor units)".
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalSegmentQueue } from '../../functions/local/queue';
 import type { Market } from '../../shared/domain/calendar';
@@ -26,7 +25,7 @@ import { useServices } from '../../shared/runtime';
 import { diffCsv, runStatus, startRun, type RunRequest } from '../../shared/usecases/evaluation';
 import { ingestMetrics } from '../../shared/usecases/ingest';
 import type { Services } from '../../shared/usecases/services';
-import { startTestDb, testClock, testServices, type TestClock, type TestDb } from '../support/harness';
+import { startTestDb, testClock, testServices, type TestClock, type TestDb, importRunHandlers, type RunHandlers } from '../support/harness';
 import { healthyDays, type DayValues } from '../support/records';
 
 const MONTH = '2026-12';
@@ -42,7 +41,7 @@ const FIXTURES: { shopId: string; day: DayValues; mall?: true }[] = [
 ];
 
 let db: TestDb;
-let worker: (event: SQSEvent) => Promise<SQSBatchResponse>;
+let worker: RunHandlers['worker'];
 
 async function world(): Promise<{ svc: Services; queue: LocalSegmentQueue }> {
   const table = await db.table();
@@ -82,8 +81,7 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'CRITICAL');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   db = await startTestDb();
-  useServices(testServices(db, await db.table()));
-  ({ handler: worker } = await import('../../functions/worker/handler'));
+  ({ worker } = await importRunHandlers(db));
 });
 
 afterAll(async () => {

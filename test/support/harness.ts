@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { useServices } from '../../shared/runtime';
 import { createDocumentClient } from '../../shared/store/client';
 import { createServices, type SegmentQueue, type Services } from '../../shared/usecases/services';
 import { localClientConfig, startDynamoDbLocal, type DynamoDbLocalHandle } from '../../functions/local/dynamodb-local';
@@ -58,4 +60,21 @@ export async function startTestDb(): Promise<TestDb> {
 /** Services over a table of the test database; pass a queue (e.g. LocalSegmentQueue) for runs. */
 export function testServices(db: TestDb, table: string, opts: { clock?: () => Date; queue?: SegmentQueue; doc?: DynamoDBDocumentClient } = {}): Services {
   return createServices({ doc: opts.doc ?? db.doc, table, clock: opts.clock, queue: opts.queue, retry: { baseDelayMs: 1, maxDelayMs: 20 } });
+}
+
+/** The queue's handlers as the local stack runs them: the real worker and dead-letter functions. */
+export interface RunHandlers {
+  worker: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  deadLetter: (event: SQSEvent) => Promise<void>;
+}
+
+/**
+ * Imports the worker and dead-letter handlers for a test file. They build their services at import, so
+ * services over a table of `db` are installed first; each test then installs its own (useServices).
+ */
+export async function importRunHandlers(db: TestDb): Promise<RunHandlers> {
+  useServices(testServices(db, await db.table()));
+  const { handler: worker } = await import('../../functions/worker/handler');
+  const { handler: deadLetter } = await import('../../functions/dead-letter/handler');
+  return { worker, deadLetter };
 }
