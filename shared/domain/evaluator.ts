@@ -76,7 +76,7 @@ export function heldSince(
 }
 
 /** The label of a certification criterion. */
-export function requirementLabel(req: Program['requires'][number]): string {
+function requirementLabel(req: Program['requires'][number]): string {
   return req.grantedWithin
     ? `Holds the ${req.certification} certification, granted ${req.grantedWithin.from} to ${req.grantedWithin.to}`
     : `Holds the ${req.certification} certification`;
@@ -193,12 +193,12 @@ export function sourceOfEvaluator(programs: readonly ProgramShape[]): { body: st
 
 /** Generates the function that evaluates `programs` (see the module comment for what may become code). */
 export function generateEvaluator(programs: readonly ProgramShape[]): Evaluator {
-  const s = evaluatorSource(programs);
+  const { body, constants } = sourceOfEvaluator(programs);
   // The source is built from metric names, operators, numbers and booleans only (checked above); every
   // other value is passed in as a constant. This is the one place the domain generates code.
-  const factory = new Function('K', 'heldSince', `'use strict';\nreturn function evaluatePrograms(m, certifications, first) {\n${s.lines.join('\n')}\n};`) as (
+  const factory = new Function('K', 'heldSince', `'use strict';\nreturn function evaluatePrograms(m, certifications, first) {\n${body}\n};`) as (
     constants: readonly unknown[],
     held: typeof heldSince,
   ) => Evaluator;
-  return factory(s.constants, heldSince);
+  return factory(constants, heldSince);
 }
